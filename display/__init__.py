@@ -1,0 +1,1 @@
+"""Calls out: the live hub, the screens and speech."""

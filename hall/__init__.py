@@ -1,0 +1,1 @@
+"""The hall's domain: services, windows, tickets, queue rules, storage and events."""

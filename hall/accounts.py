@@ -1,0 +1,123 @@
+"""Staff accounts: roles, memory-hard password hashes, and server-side sessions."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from hall.storage import Store
+
+SESSION_SECONDS = 12 * 3600  # one working day and its extended hours
+_USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+# Verify against this when the user is unknown, so a wrong name costs as long as a wrong password.
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("hallcall-timing-equaliser")
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def zh(self) -> str:
+        return {"staff": "窗口人员", "manager": "大厅管理员", "admin": "系统管理员"}[self.value]
+
+    def at_least(self, other: Role) -> bool:
+        order = [Role.STAFF, Role.MANAGER, Role.ADMIN]
+        return order.index(self) >= order.index(other)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who does something: a logged-in user, or a device such as a kiosk (role None)."""
+
+    username: str
+    name: str
+    role: Role | None
+
+    def can(self, role: Role) -> bool:
+        return self.role is not None and self.role.at_least(role)
+
+
+class Accounts:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, username: str, name: str, role: Role, password: str) -> None:
+        if not _USERNAME_RE.fullmatch(username):
+            raise ValueError("a username is 1-32 letters, digits, '.', '_' or '-'")
+        if len(password) < 8:
+            raise ValueError("a password needs at least 8 characters")
+        with self.store.transaction() as c:
+            exists = c.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone()
+            if exists:
+                raise ValueError(f"user {username!r} exists already")
+            c.execute(
+                "INSERT INTO users VALUES (?, ?, ?, ?, 1, ?)",
+                (username, name, role.value, _hasher.hash(password), time.time()),
+            )
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < 8:
+            raise ValueError("a password needs at least 8 characters")
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "UPDATE users SET password_hash = ? WHERE username = ?",
+                (_hasher.hash(password), username),
+            )
+            if cur.rowcount == 0:
+                raise ValueError(f"there is no user {username!r}")
+            c.execute("UPDATE sessions SET revoked = 1 WHERE username = ?", (username,))
+
+    def lookup(self, username: str) -> tuple[Actor | None, str]:
+        """The user and their password hash; a dummy hash for an unknown or disabled user."""
+        row = self.store.conn.execute(
+            "SELECT name, role, password_hash FROM users WHERE username = ? AND active = 1",
+            (username,),
+        ).fetchone()
+        if row is None:
+            return None, _DUMMY_HASH
+        return Actor(username, row[0], Role(row[1])), row[2]
+
+    @staticmethod
+    def check(password_hash: str, password: str) -> bool:
+        """Slow on purpose (argon2): call it off the event loop."""
+        try:
+            return bool(_hasher.verify(password_hash, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def open_session(self, actor: Actor) -> str:
+        sid = secrets.token_urlsafe(24)
+        now = time.time()
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, 0)",
+                (sid, actor.username, now, now + SESSION_SECONDS),
+            )
+        return sid
+
+    def session_actor(self, sid: str) -> Actor | None:
+        row = self.store.conn.execute(
+            "SELECT u.username, u.name, u.role FROM sessions s JOIN users u USING (username) "
+            "WHERE s.id = ? AND s.revoked = 0 AND s.expires_at > ? AND u.active = 1",
+            (sid, time.time()),
+        ).fetchone()
+        return Actor(row[0], row[1], Role(row[2])) if row else None
+
+    def close_session(self, sid: str) -> None:
+        with self.store.transaction() as c:
+            c.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", (sid,))
+
+    def list(self) -> list[dict[str, object]]:
+        rows = self.store.conn.execute(
+            "SELECT username, name, role, active FROM users ORDER BY username"
+        ).fetchall()
+        return [{"username": r[0], "name": r[1], "role": r[2], "active": bool(r[3])} for r in rows]

@@ -1,0 +1,156 @@
+"""Domain errors: what went wrong, in Chinese and English, and how a caller should map it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class ErrorKind(Enum):
+    """What kind of refusal an error is; the HTTP layer maps each kind to one status code."""
+
+    INVALID = "invalid"  # the request itself is malformed: 400/422
+    NOT_FOUND = "not_found"  # 404
+    CONFLICT = "conflict"  # illegal in the current state: 409
+    FORBIDDEN = "forbidden"  # the caller may not do this: 403
+    UNAUTHENTICATED = "unauthenticated"  # 401
+
+
+# code -> (kind, Chinese template, English template). Templates use str.format fields.
+MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
+    "bad_json": (
+        ErrorKind.INVALID,
+        "请求内容不是有效的 JSON",
+        "The request body is not valid JSON",
+    ),
+    "bad_field": (
+        ErrorKind.INVALID,
+        "字段 {field} 无效：{reason_zh}",
+        "Field {field} is invalid: {reason}",
+    ),
+    "missing_field": (ErrorKind.INVALID, "缺少字段 {field}", "Field {field} is missing"),
+    "unknown_field": (ErrorKind.INVALID, "不认识的字段 {field}", "Unknown field {field}"),
+    "service_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有编号为 {service} 的业务",
+        "There is no service {service}",
+    ),
+    "window_unknown": (ErrorKind.NOT_FOUND, "没有 {window} 号窗口", "There is no window {window}"),
+    "ticket_unknown": (ErrorKind.NOT_FOUND, "没有号码 {ticket}", "There is no ticket {ticket}"),
+    "user_unknown": (ErrorKind.NOT_FOUND, "没有用户 {username}", "There is no user {username}"),
+    "service_closed": (
+        ErrorKind.CONFLICT,
+        "{service_name}暂停取号：{message}",
+        "{service_name} is not taking tickets now: {message}",
+    ),
+    "service_outside_hours": (
+        ErrorKind.CONFLICT,
+        "{service_name}现在不在办理时间（{hours}）",
+        "{service_name} is outside its opening hours ({hours})",
+    ),
+    "service_full": (
+        ErrorKind.CONFLICT,
+        "{service_name}今日号码已发完（每日 {cap} 个）",
+        "{service_name} has issued all of today's {cap} tickets",
+    ),
+    "illegal_transition": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 当前状态为“{status_zh}”，不能{action_zh}",
+        "Ticket {ticket} is {status}; it cannot be {action}",
+    ),
+    "recall_cap": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 已重呼 {cap} 次，不能再呼叫，请办理过号",
+        "Ticket {ticket} has been recalled {cap} times; mark it as a no-show instead",
+    ),
+    "window_busy": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口正在处理 {ticket}，请先办结、过号、挂起或转移",
+        "Window {window} is busy with {ticket}: finish, skip, park or transfer it first",
+    ),
+    "window_idle": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口当前没有正在处理的号码",
+        "Window {window} has no current ticket",
+    ),
+    "window_paused": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口已暂停服务，请先恢复",
+        "Window {window} is paused: resume it first",
+    ),
+    "window_not_paused": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口没有暂停",
+        "Window {window} is not paused",
+    ),
+    "window_taken": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口已由 {staff} 签到",
+        "Window {window} is already signed in by {staff}",
+    ),
+    "window_not_signed_in": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口没有人签到",
+        "Nobody is signed in at window {window}",
+    ),
+    "staff_elsewhere": (
+        ErrorKind.CONFLICT,
+        "您已在 {window} 号窗口签到，请先签退",
+        "You are signed in at window {window}: sign out there first",
+    ),
+    "not_served_here": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口不办理{service_name}",
+        "Window {window} does not serve {service_name}",
+    ),
+    "not_parked_here": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 没有挂起在 {window} 号窗口",
+        "Ticket {ticket} is not parked at window {window}",
+    ),
+    "same_service": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 已经是{service_name}",
+        "Ticket {ticket} is already for {service_name}",
+    ),
+    "login_failed": (
+        ErrorKind.UNAUTHENTICATED,
+        "用户名或密码不正确",
+        "Wrong username or password",
+    ),
+    "login_required": (ErrorKind.UNAUTHENTICATED, "请先登录", "Please log in first"),
+    "not_your_window": (
+        ErrorKind.FORBIDDEN,
+        "您没有在 {window} 号窗口签到，不能为该窗口操作",
+        "You are not signed in at window {window} and cannot act for it",
+    ),
+    "role_required": (
+        ErrorKind.FORBIDDEN,
+        "此操作需要{role_zh}权限",
+        "This needs the {role} role",
+    ),
+    "idempotency_mismatch": (
+        ErrorKind.CONFLICT,
+        "同一个 Idempotency-Key 已用于另一个请求",
+        "This Idempotency-Key was already used for a different request",
+    ),
+}
+
+
+class DomainError(Exception):
+    """A refused action. It carries a message code and the values its templates need."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in MESSAGES:
+            raise KeyError(f"no message for error code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
+
+    @property
+    def kind(self) -> ErrorKind:
+        return MESSAGES[self.code][0]
+
+    def message(self, lang: str = "zh") -> str:
+        _, zh, en = MESSAGES[self.code]
+        return (en if lang == "en" else zh).format(**self.params)

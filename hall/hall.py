@@ -1,0 +1,266 @@
+"""The hall at work: each command runs the queue rules, commits, then announces one event."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hall.accounts import Actor
+from hall.config import HallConfig
+from hall.errors import DomainError
+from hall.estimate import WaitEstimator
+from hall.events import Event, EventType
+from hall.model import Lane, TicketStatus
+from hall.queue import Move, Queue
+from hall.storage import Store
+from hall.views import service_view, ticket_view, window_view
+
+Publish = Callable[[Event], None]
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Once:
+    """An idempotency key: the same key from the same caller is one action, not two."""
+
+    scope: str  # who asked: a username or a device
+    key: str
+    fingerprint: str  # what was asked; the same key for something else is refused
+
+    @staticmethod
+    def of(scope: str, key: str, action: str, body: Any) -> Once:
+        digest = hashlib.sha256(
+            json.dumps([action, body], sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+        return Once(scope, key, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+
+
+class Hall:
+    def __init__(self, config: HallConfig, store: Store, clock: Clock, publish: Publish) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.publish = publish
+        loaded = store.load()
+        self.queue = Queue(
+            config,
+            tickets=loaded.tickets,
+            windows=loaded.windows,
+            counters=loaded.counters,
+            service_states=loaded.service_states,
+            next_id=loaded.next_id,
+        )
+        self.estimator = WaitEstimator(config)
+        self._seed_estimator()
+        self.notice = store.setting("hall.notice", config.hall.notice) or ""
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.config.hall.timezone)
+
+    def _seed_estimator(self) -> None:
+        today = self.now().date().isoformat()
+        rows = self.store.conn.execute(
+            "SELECT service, finished_at - started_at FROM tickets "
+            "WHERE day = ? AND status = 'done' AND started_at IS NOT NULL",
+            (today,),
+        ).fetchall()
+        for service, seconds in rows:
+            if service in self.config.services:
+                self.estimator.observe(service, seconds)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def services(self) -> list[dict[str, Any]]:
+        q = self.queue
+        return [
+            service_view(sid, self.config, q.service_states[sid], q.waiting_count(sid))
+            for sid in self.config.services
+        ]
+
+    def window(self, number: int) -> dict[str, Any]:
+        w = self.queue.window(number)
+        current = self.queue.tickets.get(w.current) if w.current else None
+        parked = [self.queue.tickets[p] for p in w.parked if p in self.queue.tickets]
+        return window_view(w, self.config, current, parked)
+
+    def windows(self) -> list[dict[str, Any]]:
+        return [self.window(n) for n in self.config.windows]
+
+    def windows_open_for(self, service_id: str) -> int:
+        return sum(
+            1
+            for n, spec in self.config.windows.items()
+            if service_id in spec.services
+            and self.queue.windows[n].staff is not None
+            and not self.queue.windows[n].paused
+        )
+
+    def estimate(self, service_id: str, ahead: int) -> int | None:
+        return self.estimator.minutes(service_id, ahead, self.windows_open_for(service_id))
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        t = self.queue.tickets.get(ticket_id) or self.store.ticket(ticket_id)
+        if t is None:
+            raise DomainError("ticket_unknown", ticket=ticket_id)
+        view = ticket_view(t, self.config)
+        if t.status is TicketStatus.WAITING:
+            ahead = self.queue.ahead_of(t)
+            view["waiting_ahead"] = ahead
+            view["estimate_minutes"] = self.estimate(t.service, ahead)
+        return view
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything a screen needs to draw the hall from nothing."""
+        return {
+            "hall": {"name": self.config.hall.name, "name_en": self.config.hall.name_en},
+            "notice": self.notice,
+            "services": self.services(),
+            "windows": self.windows(),
+            "recent_calls": self.recent_calls(),
+        }
+
+    def recent_calls(self, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self.store.conn.execute(
+            "SELECT seq, type, at, data FROM events WHERE type IN (?, ?) ORDER BY seq DESC LIMIT ?",
+            (EventType.TICKET_CALLED.value, EventType.TICKET_RECALLED.value, limit),
+        ).fetchall()
+        return [{"seq": r[0], "type": r[1], "at": r[2], **json.loads(r[3])} for r in rows]
+
+    # -- commands -------------------------------------------------------------------------
+
+    def remembered(self, once: Once | None) -> Answer | None:
+        """The answer already given for this idempotency key, if any."""
+        if once is None:
+            return None
+        seen = self.store.remembered(once.scope, once.key)
+        if seen is None:
+            return None
+        if seen.fingerprint != once.fingerprint:
+            raise DomainError("idempotency_mismatch")
+        return Answer(seen.status, seen.body)
+
+    def issue(self, service_id: str, lane: Lane, actor: str | None, once: Once | None) -> Answer:
+        if (seen := self.remembered(once)) is not None:
+            return seen
+        move = self.queue.issue(service_id, lane, self.now())
+        assert move.ticket is not None
+        ahead = self.queue.ahead_of_new(service_id, lane)
+
+        def answer(data: dict[str, Any]) -> Answer:
+            body = {
+                **data["ticket"],
+                "waiting_ahead": ahead,
+                "estimate_minutes": self.estimate(service_id, ahead),
+            }
+            return Answer(201, body)
+
+        return self._run(move, actor, once, answer)
+
+    def call_next(self, window: int, actor: Actor, once: Once | None) -> Answer:
+        if (seen := self.remembered(once)) is not None:
+            return seen
+        move = self.queue.call_next(window, actor.username, self.now())
+        if move is None:
+            answer = Answer(200, {"ticket": None, "window": self.window(window)})
+            if once is not None:
+                self.store.remember(once.scope, once.key, once.fingerprint, 200, answer.body)
+            return answer
+        return self._run(move, actor.username, once, _ticket_answer)
+
+    def act(
+        self, command: Callable[[datetime], Move], actor: Actor | None, once: Once | None
+    ) -> Answer:
+        """Run any other command: `command` gets the time and returns the rules' move."""
+        if (seen := self.remembered(once)) is not None:
+            return seen
+        move = command(self.now())
+        return self._run(move, actor.username if actor else None, once, _ticket_answer)
+
+    def set_notice(self, text: str, actor: Actor) -> Answer:
+        at = time.time()
+        data = {"notice": text}
+        with self.store.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO settings VALUES ('hall.notice', ?)", (text,))
+            seq = self.store._insert_event(c, EventType.NOTICE_SET, at, data, actor.username)
+        self.notice = text
+        self.publish(Event(seq, EventType.NOTICE_SET, at, data))
+        return Answer(200, data)
+
+    def _run(
+        self,
+        move: Move,
+        actor: str | None,
+        once: Once | None,
+        answer: Callable[[dict[str, Any]], Answer],
+    ) -> Answer:
+        at = time.time()
+        data = self._event_data(move)
+        result = answer(data)
+        remember = (
+            (once.scope, once.key, once.fingerprint, result.status, result.body) if once else None
+        )
+        seq = self.store.commit(move, data, at, actor, remember)
+        self.queue.apply(move)
+        t = move.ticket
+        if t is not None and t.status is TicketStatus.DONE and t.started_at and t.finished_at:
+            self.estimator.observe(t.service, t.finished_at - t.started_at)
+        self.publish(Event(seq, move.event, at, data))
+        return result
+
+    def _event_data(self, move: Move) -> dict[str, Any]:
+        """What the event says: the records after the move and the queue lengths it leaves."""
+        data: dict[str, Any] = dict(move.detail)
+        if move.ticket is not None:
+            t = move.ticket
+            data["ticket"] = ticket_view(t, self.config)
+            data["number"] = t.number
+            data["service"] = t.service
+            data["waiting"] = self._waiting_after(move)
+        if move.window is not None:
+            w = move.window
+            current = move.ticket if move.ticket and w.current == move.ticket.id else None
+            if current is None and w.current is not None:
+                current = self.queue.tickets.get(w.current)
+            parked = [
+                move.ticket if move.ticket and move.ticket.id == p else self.queue.tickets[p]
+                for p in w.parked
+                if p in self.queue.tickets or (move.ticket and move.ticket.id == p)
+            ]
+            data["window"] = w.number
+            data["window_name"] = self.config.windows[w.number].name
+            data["window_state"] = window_view(w, self.config, current, parked)
+        if move.service_state is not None:
+            s = move.service_state
+            data["service"] = s.service
+            data["open"] = s.open
+            data["message"] = s.message
+        return data
+
+    def _waiting_after(self, move: Move) -> dict[str, int]:
+        counts = self.queue.waiting_counts()
+        t = move.ticket
+        assert t is not None
+        old = self.queue.tickets.get(t.id)
+        if old is not None and old.waiting:
+            counts[old.service] -= 1
+        if t.waiting:
+            counts[t.service] += 1
+        return counts
+
+
+def _ticket_answer(data: dict[str, Any]) -> Answer:
+    body: dict[str, Any] = {"ticket": data.get("ticket")}
+    if "window_state" in data:
+        body["window"] = data["window_state"]
+    return Answer(200, body)

@@ -1,0 +1,384 @@
+"""SQLite storage: the schema, and one committed transaction for every move of the hall.
+
+Writes run on the caller's thread (the server's event loop), each a short
+`BEGIN IMMEDIATE ... COMMIT`; in WAL mode with synchronous=NORMAL a commit survives a crash
+of the process. Long reads (reports) open their own connection with `reader()`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from hall.events import Event, EventType
+from hall.model import Lane, Outcome, ServiceState, Ticket, TicketStatus, WindowState
+from hall.queue import Move
+
+migrations = sqlite_utils.Migrations("hallcall")
+
+
+@migrations()
+def m001_core(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            number TEXT NOT NULL,
+            service TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            status TEXT NOT NULL,
+            taken_at REAL NOT NULL,
+            queued_at REAL NOT NULL,
+            called_at REAL,
+            started_at REAL,
+            finished_at REAL,
+            window INTEGER,
+            staff TEXT,
+            recalls INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT,
+            front INTEGER NOT NULL DEFAULT 0,
+            directed_window INTEGER,
+            transfers INTEGER NOT NULL DEFAULT 0,
+            note TEXT,
+            UNIQUE (day, number)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX tickets_open ON tickets (status) WHERE status IN "
+        "('waiting', 'called', 'serving', 'parked')"
+    )
+    db.execute(
+        """CREATE TABLE windows (
+            number INTEGER PRIMARY KEY,
+            state TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE counters (
+            day TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (day, prefix)
+        )"""
+    )
+    db.execute("CREATE TABLE service_states (service TEXT PRIMARY KEY, open INTEGER, message TEXT)")
+    db.execute(
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            type TEXT NOT NULL,
+            at REAL NOT NULL,
+            ticket INTEGER,
+            window INTEGER,
+            actor TEXT,
+            data TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX events_ticket ON events (ticket)")
+    db.execute(
+        """CREATE TABLE idempotency (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (scope, key)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """A stored answer to an idempotent request, returned again for the same key."""
+
+    fingerprint: str
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedState:
+    tickets: list[Ticket]
+    windows: list[WindowState]
+    counters: dict[tuple[str, str], int]
+    service_states: list[ServiceState]
+    next_id: int
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # per connection; durable across a process crash
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+class Store:
+    """The hall's database. One writer connection; readers open their own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = connect(path)
+        self.db = sqlite_utils.Database(self.conn)
+        migrations.apply(self.db)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection for a thread of its own (reports, exports)."""
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    # -- moves and events -----------------------------------------------------------------
+
+    def commit(
+        self,
+        move: Move,
+        event_data: dict[str, Any],
+        at: float,
+        actor: str | None,
+        remember: tuple[str, str, str, int, dict[str, Any]] | None = None,
+    ) -> int:
+        """Store a move, its event and (optionally) the answer to remember; return the seq."""
+        with self.transaction() as c:
+            if move.ticket is not None:
+                _save_ticket(c, move.ticket)
+            if move.window is not None:
+                c.execute(
+                    "INSERT OR REPLACE INTO windows (number, state) VALUES (?, ?)",
+                    (move.window.number, json.dumps(asdict(move.window))),
+                )
+            if move.counter is not None:
+                c.execute(
+                    "INSERT OR REPLACE INTO counters (day, prefix, last) VALUES (?, ?, ?)",
+                    move.counter,
+                )
+            if move.service_state is not None:
+                s = move.service_state
+                c.execute(
+                    "INSERT OR REPLACE INTO service_states VALUES (?, ?, ?)",
+                    (s.service, int(s.open), s.message),
+                )
+            seq = self._insert_event(c, move.event, at, event_data, actor)
+            if remember is not None:
+                scope, key, fingerprint, status, body = remember
+                c.execute(
+                    "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+                    (scope, key, fingerprint, status, json.dumps(body), at),
+                )
+        return seq
+
+    def record_event(
+        self, event: EventType, data: dict[str, Any], at: float, actor: str | None
+    ) -> int:
+        with self.transaction() as c:
+            return self._insert_event(c, event, at, data, actor)
+
+    @staticmethod
+    def _insert_event(
+        c: sqlite3.Connection,
+        event: EventType,
+        at: float,
+        data: dict[str, Any],
+        actor: str | None,
+    ) -> int:
+        ticket = data.get("ticket", {}).get("id") if isinstance(data.get("ticket"), dict) else None
+        window = data.get("window") if isinstance(data.get("window"), int) else None
+        cur = c.execute(
+            "INSERT INTO events (type, at, ticket, window, actor, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (event.value, at, ticket, window, actor, json.dumps(data, ensure_ascii=False)),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def last_seq(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
+        return int(row[0])
+
+    def events_since(self, seq: int, limit: int) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT seq, type, at, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [Event(r[0], EventType(r[1]), r[2], json.loads(r[3])) for r in rows]
+
+    def ticket_history(self, ticket_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT seq, type, at, window, actor FROM events WHERE ticket = ? ORDER BY seq",
+            (ticket_id,),
+        ).fetchall()
+        return [{"seq": r[0], "type": r[1], "at": r[2], "window": r[3], "by": r[4]} for r in rows]
+
+    def remembered(self, scope: str, key: str) -> Remembered | None:
+        row = self.conn.execute(
+            "SELECT fingerprint, status, body FROM idempotency WHERE scope = ? AND key = ?",
+            (scope, key),
+        ).fetchone()
+        return Remembered(row[0], row[1], json.loads(row[2])) if row else None
+
+    def remember(self, scope: str, key: str, fingerprint: str, status: int, body: Any) -> None:
+        """Remember the answer to a request that changed nothing worth an event."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+                (scope, key, fingerprint, status, json.dumps(body), time.time()),
+            )
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self) -> LoadedState:
+        c = self.conn
+        open_rows = c.execute(
+            "SELECT * FROM tickets WHERE status IN ('waiting', 'called', 'serving', 'parked')"
+        ).fetchall()
+        names = [d[0] for d in c.execute("SELECT * FROM tickets LIMIT 0").description]
+        tickets = [_ticket_from_row(dict(zip(names, r, strict=True))) for r in open_rows]
+        windows = [
+            _window_from_json(json.loads(r[0]))
+            for r in c.execute("SELECT state FROM windows").fetchall()
+        ]
+        day_row = c.execute("SELECT MAX(day) FROM counters").fetchone()
+        counters = {
+            (r[0], r[1]): r[2]
+            for r in c.execute(
+                "SELECT day, prefix, last FROM counters WHERE day = ?", (day_row[0],)
+            ).fetchall()
+        }
+        states = [
+            ServiceState(r[0], bool(r[1]), r[2])
+            for r in c.execute("SELECT service, open, message FROM service_states").fetchall()
+        ]
+        next_id = c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").fetchone()[0]
+        return LoadedState(tickets, windows, counters, states, int(next_id))
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        c = self.conn
+        cur = c.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in cur.description]
+        return _ticket_from_row(dict(zip(names, row, strict=True)))
+
+    # -- settings -------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def settings_prefixed(self, prefix: str) -> Mapping[str, str]:
+        rows = self.conn.execute(
+            "SELECT key, value FROM settings WHERE key LIKE ?", (prefix + "%",)
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+
+_TICKET_SQL = (
+    "INSERT OR REPLACE INTO tickets (id, day, number, service, lane, status, taken_at, "
+    "queued_at, called_at, started_at, finished_at, window, staff, recalls, outcome, front, "
+    "directed_window, transfers, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?)"
+)
+
+
+def _save_ticket(c: sqlite3.Connection, t: Ticket) -> None:
+    c.execute(
+        _TICKET_SQL,
+        (
+            t.id,
+            t.day,
+            t.number,
+            t.service,
+            t.lane.value,
+            t.status.value,
+            t.taken_at,
+            t.queued_at,
+            t.called_at,
+            t.started_at,
+            t.finished_at,
+            t.window,
+            t.staff,
+            t.recalls,
+            t.outcome.value if t.outcome else None,
+            int(t.front),
+            t.directed_window,
+            t.transfers,
+            t.note,
+        ),
+    )
+
+
+def _ticket_from_row(r: dict[str, Any]) -> Ticket:
+    return Ticket(
+        id=r["id"],
+        day=r["day"],
+        number=r["number"],
+        service=r["service"],
+        lane=Lane(r["lane"]),
+        status=TicketStatus(r["status"]),
+        taken_at=r["taken_at"],
+        queued_at=r["queued_at"],
+        called_at=r["called_at"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        window=r["window"],
+        staff=r["staff"],
+        recalls=r["recalls"],
+        outcome=Outcome(r["outcome"]) if r["outcome"] else None,
+        front=bool(r["front"]),
+        directed_window=r["directed_window"],
+        transfers=r["transfers"],
+        note=r["note"],
+    )
+
+
+def _window_from_json(d: dict[str, Any]) -> WindowState:
+    d["parked"] = tuple(d.get("parked", ()))
+    return WindowState(**d)

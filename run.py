@@ -1,0 +1,166 @@
+"""HallCall's command line: serve a hall, manage staff accounts, check a hall file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+from hall.accounts import Accounts, Role
+from hall.config import DEMO_CONFIG, ConfigError, HallConfig, load_config
+from hall.storage import Store
+
+DEMO_USERS = (  # (username, name, role): made on the demo hall's first start only
+    ("admin", "系统管理员", Role.ADMIN),
+    ("wangfang", "王芳", Role.MANAGER),
+    ("zhangwei", "张伟", Role.STAFF),
+    ("liuna", "刘娜", Role.STAFF),
+    ("chenjie", "陈杰", Role.STAFF),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("data"), help="where the database lives")
+    parser.add_argument("--config", type=Path, help="the hall file (TOML); the demo hall if none")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="start the server (the default command)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+
+    user = sub.add_parser("user", help="staff accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--name", help="the name shown on screens (default: the username)")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input",
+    )
+    passwd = user_sub.add_parser("passwd", help="set a new password (ends the user's sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true", required=True)
+    user_sub.add_parser("list", help="list the accounts")
+
+    check = sub.add_parser("check-config", help="check a hall file and say what is wrong")
+    check.add_argument("file", type=Path)
+
+    # `python run.py --port 9000` means serve: let the serve options work without the word.
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in ("serve", "user", "check-config", "-h", "--help") for a in args_in):
+        args_in = _insert_serve(args_in)
+    args = parser.parse_args(args_in)
+
+    try:
+        if args.command == "check-config":
+            config = load_config(args.file)
+            print(
+                f"{args.file}: OK: {len(config.services)} services, {len(config.windows)} windows"
+            )
+            return 0
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "user":
+        return _user(args, args.data)
+    return _serve(args, config)
+
+
+def _insert_serve(args: list[str]) -> list[str]:
+    """Put "serve" after the global options so that its own options parse."""
+    out, i = [], 0
+    while i < len(args) and args[i] in ("--data", "--config"):
+        out += args[i : i + 2]
+        i += 2
+    return [*out, "serve", *args[i:]]
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise SystemExit("error: no password on standard input")
+    return password
+
+
+def _user(args: argparse.Namespace, data: Path) -> int:
+    store = Store(data / "hallcall.db")
+    accounts = Accounts(store)
+    try:
+        if args.user_command == "add":
+            accounts.add(
+                args.username, args.name or args.username, Role(args.role), _read_password()
+            )
+            print(f"user {args.username} ({args.role}) added")
+        elif args.user_command == "passwd":
+            accounts.set_password(args.username, _read_password())
+            print(f"password of {args.username} changed; their sessions are ended")
+        else:
+            for u in accounts.list():
+                state = "" if u["active"] else " (disabled)"
+                print(f"{u['username']:<16} {u['role']:<8} {u['name']}{state}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def _demo_accounts(data: Path) -> None:
+    """A demo hall needs people to log in with: make them once and say their passwords."""
+    store = Store(data / "hallcall.db")
+    accounts = Accounts(store)
+    note = data / "demo-accounts.txt"
+    try:
+        if accounts.list():
+            if note.exists():
+                print(f"Demo accounts: see {note}")
+            return
+        lines = []
+        for username, name, role in DEMO_USERS:
+            password = secrets.token_urlsafe(6)
+            accounts.add(username, name, role, password)
+            lines.append(f"{username:<10} {password:<10} {role.value:<8} {name}")
+        note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        note.chmod(0o600)
+        print("Demo accounts (also in", note, "):")
+        print("\n".join("  " + line for line in lines))
+    finally:
+        store.close()
+
+
+def _serve(args: argparse.Namespace, config: HallConfig) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    if config.source == str(DEMO_CONFIG):
+        _demo_accounts(args.data)
+    print(
+        f"HallCall: {config.hall.name}, http://{args.host}:{args.port}/  "
+        f"(kiosk /kiosk, counter /counter, hall screen /screen)"
+    )
+    app = create_app(config, args.data)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        http="httptools",
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

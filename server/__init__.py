@@ -1,0 +1,1 @@
+"""The web adapter: HTTP API, websockets and pages around the hall."""

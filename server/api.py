@@ -1,0 +1,414 @@
+"""The JSON API: a thin translation from HTTP requests to the hall's commands."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hall.accounts import Accounts, Actor, Role
+from hall.errors import DomainError
+from hall.hall import Answer, Hall
+from hall.model import Lane, Outcome
+from hall.queue import Move
+from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, once
+
+
+@dataclass
+class Parts:
+    """What the API works with; built once by the app's lifespan."""
+
+    hall: Hall
+    accounts: Accounts
+    sessions: Sessions
+    secure_cookies: bool = False
+
+
+def parts(request: Request) -> Parts:
+    p = request.app.state.parts
+    assert isinstance(p, Parts)
+    return p
+
+
+def caller_scope(request: Request, actor: Actor | None) -> str:
+    """Who a request's idempotency key belongs to: a user, else the device's address."""
+    if actor is not None:
+        return f"user:{actor.username}"
+    device = request.headers.get("x-device-id") or (request.client.host if request.client else "")
+    return f"device:{device}"
+
+
+async def list_services(request: Request) -> Response:
+    """
+    summary: The services a visitor can take a ticket for, with queue lengths.
+    responses:
+      200:
+        description: "{services: [{id, name, name_en, prefix, department, open, waiting}]}"
+    """
+    return JSON({"services": parts(request).hall.services()})
+
+
+async def hall_snapshot(request: Request) -> Response:
+    """
+    summary: The whole hall as a screen draws it (services, windows, recent calls, notice).
+    responses:
+      200:
+        description: A snapshot.
+    """
+    return JSON(parts(request).hall.snapshot())
+
+
+async def issue_ticket(request: Request) -> Response:
+    """
+    summary: Take a number. Send an Idempotency-Key header so that a double tap is one ticket.
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [service]
+            properties:
+              service: {type: string, description: "a service id"}
+              lane:
+                type: string
+                enum: [normal, priority, appointment]
+                description: priority and appointment need a staff login
+    responses:
+      201:
+        description: "The ticket: {id, number, service, status, waiting_ahead, estimate_minutes}"
+      404: {description: Unknown service}
+      409: {description: The service is closed, outside its hours or full for today}
+      422: {description: A field is missing or wrong}
+    """
+    p = parts(request)
+    body = await Body.read(request)
+    service = body.text("service")
+    lane = body.choice("lane", Lane, Lane.NORMAL)
+    fields = body.done()
+    actor = p.sessions.actor(request)
+    if lane is not Lane.NORMAL and (actor is None or not actor.can(Role.STAFF)):
+        raise DomainError("role_required", role=Role.STAFF.value, role_zh=Role.STAFF.zh)
+    assert service is not None
+    key = once(request, caller_scope(request, actor), "issue", fields)
+    return answer(p.hall.issue(service, lane, actor.username if actor else None, key))
+
+
+async def get_ticket(request: Request) -> Response:
+    """
+    summary: One ticket, with how many are ahead and the estimate while it waits.
+    responses:
+      200: {description: The ticket.}
+      404: {description: No such ticket.}
+    """
+    return JSON(parts(request).hall.ticket(request.path_params["id"]))
+
+
+async def cancel_ticket(request: Request) -> Response:
+    """
+    summary: Cancel a waiting ticket (manager).
+    responses:
+      200: {description: The cancelled ticket.}
+      409: {description: The ticket is not waiting.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request, empty_ok=True)
+    reason = body.text("reason", required=False) or "管理员取消"
+    fields = body.done()
+    tid = request.path_params["id"]
+    key = once(request, caller_scope(request, actor), f"cancel:{tid}", fields)
+    return answer(p.hall.act(lambda now: p.hall.queue.cancel(tid, reason, now), actor, key))
+
+
+async def login(request: Request) -> Response:
+    """
+    summary: Log in; answers a token (also set as a cookie) and the user.
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [username, password]
+            properties:
+              username: {type: string}
+              password: {type: string}
+    responses:
+      200: {description: "{token, user: {username, name, role}}"}
+      401: {description: Wrong username or password}
+    """
+    p = parts(request)
+    body = await Body.read(request)
+    username = body.text("username", max_len=64)
+    password = body.text("password", max_len=200)
+    body.done()
+    assert username is not None and password is not None
+    actor, stored = p.accounts.lookup(username)
+    ok = await asyncio.to_thread(p.accounts.check, stored, password)
+    if actor is None or not ok:
+        raise DomainError("login_failed")
+    token = p.sessions.token(p.accounts.open_session(actor))
+    response = JSON(
+        {
+            "token": token,
+            "user": {
+                "username": actor.username,
+                "name": actor.name,
+                "role": actor.role.value if actor.role else None,
+            },
+        }
+    )
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=p.secure_cookies
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    """
+    summary: End this session.
+    responses:
+      200: {description: Logged out.}
+    """
+    p = parts(request)
+    sid = p.sessions.session_id(request)
+    if sid:
+        p.accounts.close_session(sid)
+    response = JSON({"ok": True})
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def me(request: Request) -> Response:
+    """
+    summary: Who is logged in, and the window they are signed in at.
+    responses:
+      200: {description: "{user, window}"}
+      401: {description: Not logged in.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    window = next(
+        (w.number for w in p.hall.queue.windows.values() if w.staff == actor.username), None
+    )
+    role = actor.role.value if actor.role else None
+    return JSON(
+        {"user": {"username": actor.username, "name": actor.name, "role": role}, "window": window}
+    )
+
+
+async def list_windows(request: Request) -> Response:
+    """
+    summary: Every window with its state, staff and current ticket.
+    responses:
+      200: {description: "{windows: [...]}"}
+    """
+    return JSON({"windows": parts(request).hall.windows()})
+
+
+async def get_window(request: Request) -> Response:
+    """
+    summary: One window, with the waiting counts of the services it serves.
+    responses:
+      200: {description: The window.}
+      404: {description: No such window.}
+    """
+    hall = parts(request).hall
+    view = hall.window(request.path_params["n"])
+    view["waiting"] = {s: hall.queue.waiting_count(s) for s in view["services"]}
+    return JSON(view)
+
+
+async def waiting_list(request: Request) -> Response:
+    """
+    summary: The waiting tickets of a window's services, in the order they would be called (staff).
+    responses:
+      200: {description: "{tickets: [...]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request)
+    hall = p.hall
+    n = request.path_params["n"]
+    spec = hall.queue.window_spec(n)
+    nxt = hall.queue.next_for(n)
+    tickets = []
+    for sid in spec.services:
+        tickets.extend(hall.queue.waiting_tickets(sid))
+    views = [
+        {**hall.ticket(t.id), "next": nxt is not None and t.id == nxt.id}
+        for t in sorted(tickets, key=lambda t: t.queued_at)
+    ]
+    return JSON({"tickets": views})
+
+
+WindowCommand = Callable[[Hall, int, Actor, Body], Callable[[datetime], Move]]
+
+
+def _transfer(h: Hall, n: int, a: Actor, b: Body) -> Callable[[datetime], Move]:
+    service = b.text("service", required=False)
+    window = b.integer("window", required=False, low=1)
+    note = b.text("note", required=False)
+    if service is None and window is None:
+        raise DomainError("missing_field", field="service")
+    return lambda now: h.queue.transfer(n, now, to_service=service, to_window=window, note=note)
+
+
+def _call_number(h: Hall, n: int, a: Actor, b: Body) -> Callable[[datetime], Move]:
+    number = b.text("number", max_len=10)
+    assert number is not None
+    return lambda now: h.queue.call_number(n, number, a.username, now)
+
+
+def _call_back(h: Hall, n: int, a: Actor, b: Body) -> Callable[[datetime], Move]:
+    tid = b.integer("ticket", low=1)
+    assert tid is not None
+    return lambda now: h.queue.call_back(n, tid, a.username, now)
+
+
+def _pause(h: Hall, n: int, a: Actor, b: Body) -> Callable[[datetime], Move]:
+    reason = b.text("reason", max_len=40)
+    assert reason is not None
+    return lambda now: h.queue.pause(n, reason, now)
+
+
+def _finish(h: Hall, n: int, a: Actor, b: Body) -> Callable[[datetime], Move]:
+    outcome = b.choice("outcome", Outcome, Outcome.ON_THE_SPOT)
+    return lambda now: h.queue.finish(n, outcome, now)
+
+
+WINDOW_COMMANDS: dict[str, WindowCommand] = {
+    "sign-in": lambda h, n, a, b: lambda now: h.queue.sign_in(n, a.username, a.name, now),
+    "sign-out": lambda h, n, a, b: lambda now: h.queue.sign_out(n, now),
+    "call": _call_number,
+    "call-back": _call_back,
+    "recall": lambda h, n, a, b: lambda now: h.queue.recall(n, now),
+    "start": lambda h, n, a, b: lambda now: h.queue.start(n, now),
+    "finish": _finish,
+    "no-show": lambda h, n, a, b: lambda now: h.queue.no_show(n, now),
+    "transfer": _transfer,
+    "park": lambda h, n, a, b: lambda now: h.queue.park(n, now),
+    "pause": _pause,
+    "resume": lambda h, n, a, b: lambda now: h.queue.resume(n, now),
+}
+
+
+async def window_action(request: Request) -> Response:
+    """
+    summary: "A staff action at a window: sign-in, sign-out, call-next, call {number}, recall,
+      start, finish {outcome}, no-show, transfer {service|window, note}, park, call-back {ticket},
+      pause {reason}, resume. Staff act only at the window they are signed in at; managers at
+      any. Send an Idempotency-Key header so that a double tap is one action."
+    responses:
+      200: {description: "{ticket: {...} or null, window: {...}}"}
+      403: {description: Not signed in at this window.}
+      409: {description: Not allowed in the ticket's or window's current state.}
+    """
+    p = parts(request)
+    n: int = request.path_params["n"]
+    action: str = request.path_params["action"]
+    actor = p.sessions.require(request)
+    window = p.hall.queue.window(n)
+    if action not in WINDOW_COMMANDS and action != "call-next":
+        raise DomainError(
+            "bad_field",
+            field="action",
+            reason_zh=f"没有“{action}”操作",
+            reason=f"there is no action {action!r}",
+        )
+    if action != "sign-in" and window.staff != actor.username and not actor.can(Role.MANAGER):
+        raise DomainError("not_your_window", window=n)
+    body = await Body.read(request, empty_ok=True)
+    key_fields: dict[str, object]
+    if action == "call-next":
+        key_fields = body.done()
+        key = once(request, caller_scope(request, actor), f"{n}:{action}", key_fields)
+        return answer(p.hall.call_next(n, actor, key))
+    command = WINDOW_COMMANDS[action](p.hall, n, actor, body)
+    key_fields = body.done()
+    key = once(request, caller_scope(request, actor), f"{n}:{action}", key_fields)
+    result: Answer = p.hall.act(command, actor, key)
+    return answer(result)
+
+
+async def set_service_open(request: Request) -> Response:
+    """
+    summary: Open or close a service for new tickets, with a message for the kiosk (manager).
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [open]
+            properties:
+              open: {type: boolean}
+              message: {type: string}
+    responses:
+      200: {description: The service's new state.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request)
+    body.seen.add("open")
+    is_open = body.data.get("open")
+    if not isinstance(is_open, bool):
+        raise DomainError(
+            "bad_field",
+            field="open",
+            reason_zh="应为 true 或 false",
+            reason="must be true or false",
+        )
+    message = body.text("message", required=False)
+    fields = body.done()
+    sid = request.path_params["id"]
+    hall = p.hall
+    key = once(request, caller_scope(request, actor), f"service:{sid}", fields)
+    hall.act(lambda now: hall.queue.set_service_open(sid, is_open, message), actor, key)
+    return JSON({"service": next(s for s in hall.services() if s["id"] == sid)})
+
+
+async def set_notice(request: Request) -> Response:
+    """
+    summary: Set the notice line shown on the hall screens (manager).
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, required: [text], properties: {text: {type: string}}}
+    responses:
+      200: {description: "{notice}"}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request)
+    text = body.data.get("text")
+    body.seen.add("text")
+    body.done()
+    if not isinstance(text, str) or len(text) > 200:
+        raise DomainError(
+            "bad_field",
+            field="text",
+            reason_zh="应为不超过 200 字的文字",
+            reason="must be text of at most 200 characters",
+        )
+    return answer(p.hall.set_notice(text.strip(), actor))
+
+
+routes = [
+    Route("/api/services", list_services, methods=["GET"]),
+    Route("/api/snapshot", hall_snapshot, methods=["GET"]),
+    Route("/api/tickets", issue_ticket, methods=["POST"]),
+    Route("/api/tickets/{id:int}", get_ticket, methods=["GET"]),
+    Route("/api/tickets/{id:int}/cancel", cancel_ticket, methods=["POST"]),
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/me", me, methods=["GET"]),
+    Route("/api/windows", list_windows, methods=["GET"]),
+    Route("/api/windows/{n:int}", get_window, methods=["GET"]),
+    Route("/api/windows/{n:int}/waiting", waiting_list, methods=["GET"]),
+    Route("/api/windows/{n:int}/{action:str}", window_action, methods=["POST"]),
+    Route("/api/services/{id:str}/open", set_service_open, methods=["POST"]),
+    Route("/api/notice", set_notice, methods=["PUT"]),
+]

@@ -1,0 +1,132 @@
+"""The composition root: one place builds storage, the hall, the hub and the web app."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.schemas import SchemaGenerator
+from starlette.staticfiles import StaticFiles
+
+from display.hub import REPLAY_EVENTS, Hub
+from hall.accounts import Accounts
+from hall.config import HallConfig
+from hall.errors import DomainError
+from hall.hall import Hall
+from hall.storage import Store
+from server import api, live
+from server.http import (
+    JSON,
+    Sessions,
+    domain_error_handler,
+    http_error_handler,
+    server_error_handler,
+)
+
+log = logging.getLogger("hallcall")
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PAGES = {
+    "/": "index.html",
+    "/kiosk": "kiosk.html",
+    "/counter": "counter.html",
+    "/screen": "screen.html",
+}
+
+schemas = SchemaGenerator(
+    {
+        "openapi": "3.0.3",
+        "info": {"title": "HallCall API", "version": "1"},
+    }
+)
+
+
+def _stringify_keys(value: Any) -> Any:
+    """YAML docstrings give status codes as ints; JSON and OpenAPI want strings."""
+    if isinstance(value, dict):
+        return {str(k): _stringify_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify_keys(v) for v in value]
+    return value
+
+
+def secret_key(data_dir: Path) -> str:
+    """The key that signs sessions: made once per hall and kept beside its database."""
+    path = data_dir / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(
+    config: HallConfig,
+    data_dir: Path,
+    clock: Callable[[], datetime] | None = None,
+) -> Starlette:
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(data_dir / "hallcall.db")
+        hub_ref: list[Hub] = []
+        hall = Hall(
+            config,
+            store,
+            clock or (lambda: datetime.now(UTC)),
+            publish=lambda event: hub_ref[0].publish(event),
+        )
+        last = store.last_seq()
+        hub = Hub(last, hall.snapshot)
+        hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
+        hub_ref.append(hub)
+        accounts = Accounts(store)
+        app.state.parts = api.Parts(hall, accounts, Sessions(secret_key(data_dir), accounts))
+        app.state.hub = hub
+        log.info(
+            "%s is open: %d services, %d windows",
+            config.hall.name,
+            len(config.services),
+            len(config.windows),
+        )
+        try:
+            yield
+        finally:
+            await hub.close_all()
+            store.close()
+
+    async def openapi(request: Request) -> Response:
+        return JSON(_stringify_keys(schemas.get_schema(routes=request.app.routes)))
+
+    def page(name: str) -> Callable[[Request], FileResponse]:
+        def serve(request: Request) -> FileResponse:
+            return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
+
+        return serve
+
+    routes = [
+        *api.routes,
+        *live.routes,
+        Route("/openapi.json", openapi, include_in_schema=False),
+        *(Route(path, page(name), include_in_schema=False) for path, name in PAGES.items()),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            DomainError: domain_error_handler,
+            HTTPException: http_error_handler,
+            Exception: server_error_handler,
+        },
+    )

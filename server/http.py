@@ -1,0 +1,196 @@
+"""HTTP plumbing: reading JSON bodies, answering errors in the caller's language, and who asks."""
+
+from __future__ import annotations
+
+import json
+import logging
+from enum import Enum
+from typing import Any, TypeVar
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+
+from hall.accounts import Accounts, Actor, Role
+from hall.errors import DomainError, ErrorKind
+from hall.hall import Answer, Once
+
+log = logging.getLogger("hallcall.http")
+
+SESSION_COOKIE = "hallcall_session"
+IDEMPOTENCY_HEADER = "idempotency-key"
+
+E = TypeVar("E", bound=Enum)
+
+_STATUS = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.UNAUTHENTICATED: 401,
+}
+
+
+def language(conn: HTTPConnection) -> str:
+    """The caller's language: ?lang=, else Accept-Language, else Chinese."""
+    asked = conn.query_params.get("lang")
+    if asked in ("zh", "en"):
+        return asked
+    accept = conn.headers.get("accept-language", "").lower()
+    return "en" if accept.startswith("en") else "zh"
+
+
+class JSON(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def error_response(request: Request, err: DomainError) -> Response:
+    status = 400 if err.code == "bad_json" else _STATUS[err.kind]
+    lang = language(request)
+    body = {"error": {"code": err.code, "message": err.message(lang), "params": err.params}}
+    return JSON(body, status_code=status)
+
+
+async def domain_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return error_response(request, exc)
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    zh = {404: "没有这个地址", 405: "不支持这种请求方法"}.get(exc.status_code, "请求无法处理")
+    message = exc.detail if language(request) == "en" else zh
+    return JSON(
+        {"error": {"code": f"http_{exc.status_code}", "message": message}},
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = (
+        "Server error; nothing was changed"
+        if language(request) == "en"
+        else "服务器出错，本次操作未生效"
+    )
+    return JSON({"error": {"code": "server_error", "message": message}}, status_code=500)
+
+
+def answer(a: Answer) -> Response:
+    return JSON(a.body, status_code=a.status)
+
+
+class Body:
+    """A JSON object from a request, read field by field with clear errors."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.seen: set[str] = set()
+
+    @classmethod
+    async def read(cls, request: Request, empty_ok: bool = False) -> Body:
+        raw = await request.body()
+        if not raw.strip() and empty_ok:
+            return cls({})
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise DomainError("bad_json") from None
+        if not isinstance(data, dict):
+            raise DomainError("bad_json")
+        return cls(data)
+
+    def _get(self, name: str, required: bool) -> Any:
+        self.seen.add(name)
+        value = self.data.get(name)
+        if value is None and required:
+            raise DomainError("missing_field", field=name)
+        return value
+
+    def text(self, name: str, required: bool = True, max_len: int = 200) -> str | None:
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(name, "应为非空文字", "must be non-empty text")
+        if len(value) > max_len:
+            raise _bad(name, f"最多 {max_len} 个字", f"at most {max_len} characters")
+        return value.strip()
+
+    def integer(self, name: str, required: bool = True, low: int = 0) -> int | None:
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise _bad(name, f"应为不小于 {low} 的整数", f"must be a whole number >= {low}")
+        return value
+
+    def choice(self, name: str, kind: type[E], default: E | None = None) -> E:
+        value = self._get(name, default is None)
+        if value is None:
+            assert default is not None
+            return default
+        try:
+            return kind(value)
+        except ValueError:
+            options = ", ".join(str(m.value) for m in kind)
+            raise _bad(name, f"应为 {options} 之一", f"must be one of {options}") from None
+
+    def done(self) -> dict[str, Any]:
+        """Refuse fields nobody asked for: a typo must not be silently ignored."""
+        for name in self.data:
+            if name not in self.seen:
+                raise DomainError("unknown_field", field=name)
+        return {k: self.data[k] for k in sorted(self.seen) if k in self.data}
+
+
+def _bad(field: str, zh: str, en: str) -> DomainError:
+    return DomainError("bad_field", field=field, reason_zh=zh, reason=en)
+
+
+class Sessions:
+    """Signed session tokens: the cookie or bearer token carries a session id, signed."""
+
+    def __init__(self, secret: str, accounts: Accounts) -> None:
+        self.signer = URLSafeSerializer(secret, salt="hallcall-session")
+        self.accounts = accounts
+
+    def token(self, session_id: str) -> str:
+        return self.signer.dumps(session_id)
+
+    def session_id(self, conn: HTTPConnection) -> str | None:
+        auth = conn.headers.get("authorization", "")
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        token = token or conn.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        try:
+            sid = self.signer.loads(token)
+        except BadSignature:
+            return None
+        return sid if isinstance(sid, str) else None
+
+    def actor(self, conn: HTTPConnection) -> Actor | None:
+        sid = self.session_id(conn)
+        return self.accounts.session_actor(sid) if sid else None
+
+    def require(self, conn: HTTPConnection, role: Role = Role.STAFF) -> Actor:
+        actor = self.actor(conn)
+        if actor is None:
+            raise DomainError("login_required")
+        if not actor.can(role):
+            raise DomainError("role_required", role=role.value, role_zh=role.zh)
+        return actor
+
+
+def once(request: Request, scope: str, action: str, body: Any) -> Once | None:
+    """The request's idempotency key, if it sent one."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if not key:
+        return None
+    if len(key) > 200:
+        raise _bad("Idempotency-Key", "最多 200 个字符", "at most 200 characters")
+    return Once.of(scope, key, action, body)

@@ -1,0 +1,99 @@
+"""A real HallCall server in a child process on a loopback port, for tests and benches."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-9"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class HallServer:
+    data: Path
+    config: Path | None = None
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def _base(self) -> list[str]:
+        cmd = [sys.executable, str(ROOT / "run.py"), "--data", str(self.data)]
+        if self.config:
+            cmd += ["--config", str(self.config)]
+        return cmd
+
+    def add_user(self, username: str, role: str, name: str | None = None) -> None:
+        cmd = [*self._base(), "user", "add", username, "--role", role, "--password-stdin"]
+        if name:
+            cmd += ["--name", name]
+        subprocess.run(cmd, input=f"{PASSWORD}\n".encode(), check=True, capture_output=True)
+
+    def start(self) -> HallServer:
+        self.log = self.data / f"server-{self.port}.log"
+        cmd = [*self._base(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--log-level", "warning"]
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                httpx.get(f"{self.url}/api/services", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start in 20 s")
+
+    def kill(self) -> None:
+        """SIGKILL: the crash the hall must survive."""
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def client(self, lang: str = "zh") -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10, headers={"Accept-Language": lang})
+
+    def login(self, username: str, password: str = PASSWORD) -> httpx.Client:
+        c = self.client()
+        r = c.post("/api/login", json={"username": username, "password": password})
+        r.raise_for_status()
+        c.headers["Authorization"] = f"Bearer {r.json()['token']}"
+        return c
+
+
+def ok(response: httpx.Response) -> Any:
+    assert response.status_code < 300, f"{response.status_code}: {response.text}"
+    return response.json()

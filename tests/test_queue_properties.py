@@ -1,0 +1,193 @@
+"""Property-based tests of the queue rules: whatever staff and visitors do, in any order,
+no ticket is lost, none is served twice, and each call respects the queue's order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from hall.config import load_config
+from hall.errors import DomainError
+from hall.model import Lane, Outcome, TicketStatus
+from hall.queue import Move, Queue
+
+CONFIG = load_config(Path(__file__).parent / "halls" / "small.toml")
+WINDOWS = sorted(CONFIG.windows)
+SERVICES = sorted(CONFIG.services)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class HallMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.q = Queue(CONFIG)
+        self.t = datetime(2026, 11, 30, 9, 0, tzinfo=TZ)
+        self.issued: dict[int, str] = {}  # id -> number, everything ever issued
+        self.final: dict[int, TicketStatus] = {}  # closed tickets and how they closed
+        self.served: list[int] = []  # ids finished, in order; each at most once
+        for n in WINDOWS:
+            self.apply(self.q.sign_in(n, f"s{n}", f"员工{n}", self.now()))
+
+    def now(self) -> datetime:
+        self.t += timedelta(seconds=7)
+        return self.t
+
+    def apply(self, move: Move | None) -> None:
+        if move is None:
+            return
+        self.q.apply(move)
+        t = move.ticket
+        if t is not None and not t.status.is_open:
+            assert t.id not in self.final, f"{t.number} closed twice"
+            self.final[t.id] = t.status
+            if t.status is TicketStatus.DONE:
+                self.served.append(t.id)
+
+    def attempt(self, command: object) -> None:
+        try:
+            self.apply(command())  # type: ignore[operator]
+        except DomainError:
+            pass  # refused moves are part of the game; the invariants say nothing changed
+
+    @rule(service=st.sampled_from(SERVICES), lane=st.sampled_from(list(Lane)))
+    def take(self, service: str, lane: Lane) -> None:
+        try:
+            move = self.q.issue(service, lane, self.now())
+        except DomainError as err:
+            assert err.code == "service_full"
+            return
+        assert move.ticket is not None
+        assert move.ticket.number not in self.issued.values()
+        self.issued[move.ticket.id] = move.ticket.number
+        self.apply(move)
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def call_next(self, window: int) -> None:
+        expected = self.q.next_for(window)
+        w = self.q.windows[window]
+        try:
+            move = self.q.call_next(window, w.staff, self.now())
+        except DomainError:
+            return
+        if move is None:
+            assert expected is None
+            self._nobody_eligible(window)
+            return
+        assert move.ticket is not None and expected is not None
+        assert move.ticket.id == expected.id
+        self._respects_order(window, move.ticket.id)
+        self.apply(move)
+
+    def _nobody_eligible(self, window: int) -> None:
+        served = CONFIG.windows[window].services
+        for t in self.q.tickets.values():
+            if t.waiting:
+                assert t.directed_window != window
+                assert t.directed_window is not None or t.service not in served
+
+    def _respects_order(self, window: int, chosen: int) -> None:
+        """No eligible ticket in a better lane, or older in the same lane and service."""
+        c = self.q.tickets[chosen]
+        served = CONFIG.windows[window].services
+        for t in self.q.tickets.values():
+            if not t.waiting or t.id == chosen:
+                continue
+            eligible = t.directed_window == window or (
+                t.directed_window is None and t.service in served
+            )
+            if not eligible:
+                continue
+            assert t.lane.rank >= c.lane.rank, f"{t.number} is in a better lane than {c.number}"
+            if t.lane is c.lane and t.service == c.service and t.front == c.front:
+                if t.directed_window == c.directed_window:
+                    assert t.queued_at >= c.queued_at, f"{t.number} waited longer than {c.number}"
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def recall(self, window: int) -> None:
+        self.attempt(lambda: self.q.recall(window, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def start(self, window: int) -> None:
+        self.attempt(lambda: self.q.start(window, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS), outcome=st.sampled_from(list(Outcome)))
+    def finish(self, window: int, outcome: Outcome) -> None:
+        self.attempt(lambda: self.q.finish(window, outcome, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def no_show(self, window: int) -> None:
+        self.attempt(lambda: self.q.no_show(window, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS), service=st.sampled_from(SERVICES))
+    def transfer_service(self, window: int, service: str) -> None:
+        self.attempt(lambda: self.q.transfer(window, self.now(), to_service=service))
+
+    @rule(window=st.sampled_from(WINDOWS), to=st.sampled_from(WINDOWS))
+    def transfer_window(self, window: int, to: int) -> None:
+        self.attempt(lambda: self.q.transfer(window, self.now(), to_window=to))
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def park(self, window: int) -> None:
+        self.attempt(lambda: self.q.park(window, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS), pick=st.integers(0, 5))
+    def call_back(self, window: int, pick: int) -> None:
+        parked = self.q.windows[window].parked
+        if parked:
+            tid = parked[pick % len(parked)]
+            self.attempt(lambda: self.q.call_back(window, tid, None, self.now()))
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def pause_or_resume(self, window: int) -> None:
+        if self.q.windows[window].paused:
+            self.attempt(lambda: self.q.resume(window, self.now()))
+        else:
+            self.attempt(lambda: self.q.pause(window, "休息", self.now()))
+
+    @rule(pick=st.integers(0, 50))
+    def cancel(self, pick: int) -> None:
+        waiting = [t.id for t in self.q.tickets.values() if t.waiting]
+        if waiting:
+            tid = waiting[pick % len(waiting)]
+            self.attempt(lambda: self.q.cancel(tid, "visitor left", self.now()))
+
+    @invariant()
+    def no_ticket_is_lost(self) -> None:
+        open_ids = set(self.q.tickets)
+        assert open_ids.isdisjoint(self.final)
+        assert open_ids | set(self.final) == set(self.issued)
+
+    @invariant()
+    def none_is_served_twice(self) -> None:
+        assert len(self.served) == len(set(self.served))
+
+    @invariant()
+    def windows_and_tickets_agree(self) -> None:
+        holders: dict[int, int] = {}
+        for w in self.q.windows.values():
+            for tid in ([w.current] if w.current else []) + list(w.parked):
+                assert tid not in holders, "a ticket held by two windows"
+                holders[tid] = w.number
+        for t in self.q.tickets.values():
+            if t.status in (TicketStatus.CALLED, TicketStatus.SERVING):
+                assert holders.get(t.id) == t.window and self.q.windows[t.window].current == t.id
+            elif t.status is TicketStatus.PARKED:
+                assert t.id in self.q.windows[holders[t.id]].parked
+            else:
+                assert t.id not in holders
+
+    @invariant()
+    def waiting_counts_match(self) -> None:
+        for s in SERVICES:
+            actual = sum(1 for t in self.q.tickets.values() if t.waiting and t.service == s)
+            assert self.q.waiting_count(s) == actual
+            assert len(self.q.waiting_tickets(s)) == actual
+
+
+TestHall = HallMachine.TestCase
+TestHall.settings = settings(max_examples=150, stateful_step_count=60, deadline=None)
