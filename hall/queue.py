@@ -39,9 +39,11 @@ _ACTION_ZH = {
     "cancelled": "取消",
 }
 
-# A heap entry: the ordering key, then the ticket id. Entries go stale when a ticket
-# leaves the queue or its key changes; they are dropped when they reach the top.
+# A heap entry: the ordering key, the ticket id, and the very ticket value that was queued.
+# Any change to a ticket installs a new value, so an entry is live only while it holds the
+# installed value (identity, not equality); stale entries are dropped when they reach the top.
 _Key = tuple[int, int, float, int]
+_Entry = tuple[_Key, int, Ticket]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,11 @@ class Queue:
         self.service_states = {s: ServiceState(s) for s in config.services}
         self.next_id = next_id
         self._by_number: dict[tuple[str, str], int] = {}
-        self._heaps: dict[str, list[tuple[_Key, int]]] = defaultdict(list)
-        self._directed: dict[int, list[tuple[_Key, int]]] = defaultdict(list)
+        # Today's closed tickets by number, so that calling one says why it cannot be called.
+        self._closed: dict[int, Ticket] = {}
+        self._closed_numbers: dict[tuple[str, str], int] = {}
+        self._heaps: dict[str, list[_Entry]] = defaultdict(list)
+        self._directed: dict[int, list[_Entry]] = defaultdict(list)
         self._waiting: dict[str, dict[Lane, int]] = {
             s: dict.fromkeys(Lane, 0) for s in config.services
         }
@@ -120,16 +125,19 @@ class Queue:
         return self.windows[number]
 
     def ticket(self, ticket_id: int) -> Ticket:
-        try:
-            return self.tickets[ticket_id]
-        except KeyError:
-            raise DomainError("ticket_unknown", ticket=ticket_id) from None
+        found = self.tickets.get(ticket_id) or self._closed.get(ticket_id)
+        if found is None:
+            raise DomainError("ticket_unknown", ticket=ticket_id)
+        return found
 
     def find_number(self, day: str, number: str) -> Ticket:
-        tid = self._by_number.get((day, number.upper()))
-        if tid is None:
-            raise DomainError("ticket_unknown", ticket=number)
-        return self.tickets[tid]
+        key = (day, number.upper())
+        tid = self._by_number.get(key)
+        if tid is not None:
+            return self.tickets[tid]
+        if key in self._closed_numbers:
+            return self._closed[self._closed_numbers[key]]
+        raise DomainError("ticket_unknown", ticket=number)
 
     def waiting_count(self, service_id: str) -> int:
         return sum(self._waiting[service_id].values())
@@ -156,22 +164,21 @@ class Queue:
             found.update((t.id, t) for t in self._valid(heap) if t.service == service_id)
         return sorted(found.values(), key=service_key)
 
-    def _valid(self, heap: list[tuple[_Key, int]]) -> Iterator[Ticket]:
-        for key, tid in heap:
-            t = self.tickets.get(tid)
-            if t is not None and t.waiting and service_key(t) == key:
-                yield t
+    def _valid(self, heap: list[_Entry]) -> Iterator[Ticket]:
+        for _, tid, queued in heap:
+            if self.tickets.get(tid) is queued:
+                yield queued
 
     def next_for(self, window_no: int) -> Ticket | None:
         """Who this window would call now, by the hall's queue policy."""
         spec = self.window_spec(window_no)
         best: tuple[tuple[int, int, int, float, int], Ticket] | None = None
         candidates: list[tuple[int, Ticket]] = []
-        head = self._head(self._directed[window_no], directed_to=window_no)
+        head = self._head(self._directed[window_no])
         if head is not None:
             candidates.append((-1, head))
         for pref, sid in enumerate(spec.services):
-            head = self._head(self._heaps[sid], directed_to=None)
+            head = self._head(self._heaps[sid])
             if head is not None:
                 candidates.append((pref, head))
         for pref, t in candidates:
@@ -182,17 +189,11 @@ class Queue:
                 best = (key, t)
         return best[1] if best else None
 
-    def _head(self, heap: list[tuple[_Key, int]], directed_to: int | None) -> Ticket | None:
+    def _head(self, heap: list[_Entry]) -> Ticket | None:
         while heap:
-            key, tid = heap[0]
-            t = self.tickets.get(tid)
-            if (
-                t is not None
-                and t.waiting
-                and t.directed_window == directed_to
-                and service_key(t) == key
-            ):
-                return t
+            _, tid, queued = heap[0]
+            if self.tickets.get(tid) is queued:
+                return queued
             heapq.heappop(heap)
         return None
 
@@ -465,6 +466,11 @@ class Queue:
         if not t.status.is_open:
             self.tickets.pop(t.id, None)
             self._by_number.pop((t.day, t.number), None)
+            if self._closed_numbers and next(iter(self._closed_numbers))[0] != t.day:
+                self._closed.clear()  # a new day: yesterday's numbers are gone
+                self._closed_numbers.clear()
+            self._closed[t.id] = t
+            self._closed_numbers[(t.day, t.number)] = t.id
             return
         self.tickets[t.id] = t
         self._by_number[(t.day, t.number)] = t.id
@@ -475,4 +481,4 @@ class Queue:
                 if t.directed_window is None
                 else self._directed[t.directed_window]
             )
-            heapq.heappush(heap, (service_key(t), t.id))
+            heapq.heappush(heap, (service_key(t), t.id, t))

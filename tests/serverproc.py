@@ -31,6 +31,7 @@ class HallServer:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    clients: list[httpx.Client] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -54,8 +55,16 @@ class HallServer:
 
     def start(self) -> HallServer:
         self.log = self.data / f"server-{self.port}.log"
-        cmd = [*self._base(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--log-level", "warning"]
+        cmd = [
+            *self._base(),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.monotonic() + 20
@@ -63,7 +72,7 @@ class HallServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()}")
             try:
-                httpx.get(f"{self.url}/api/services", timeout=1)
+                httpx.get(f"{self.url}/api/services", timeout=1).close()
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
@@ -76,6 +85,9 @@ class HallServer:
             self.proc.wait()
 
     def stop(self) -> None:
+        for c in self.clients:
+            c.close()
+        self.clients.clear()
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -84,7 +96,9 @@ class HallServer:
                 self.kill()
 
     def client(self, lang: str = "zh") -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, headers={"Accept-Language": lang})
+        c = httpx.Client(base_url=self.url, timeout=10, headers={"Accept-Language": lang})
+        self.clients.append(c)
+        return c
 
     def login(self, username: str, password: str = PASSWORD) -> httpx.Client:
         c = self.client()
