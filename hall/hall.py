@@ -64,9 +64,40 @@ class Hall:
         self.estimator = WaitEstimator(config)
         self._seed_estimator()
         self.notice = store.setting("hall.notice", config.hall.notice) or ""
+        self.day = ""
+        self.close_previous_days()
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.hall.timezone)
+
+    def close_previous_days(self) -> int:
+        """When a new day starts: close what yesterday left open, sign out idle windows.
+
+        Numbers restart each day, and a ticket from yesterday must not be called today.
+        Each closing is an ordinary move with its own event, so screens and reports see it.
+        """
+        now = self.now()
+        today = now.date().isoformat()
+        if today == self.day:
+            return 0
+        closed = 0
+        for tid in self.queue.stale(today):
+            move = self.queue.expire(tid, now)
+            if move is not None:
+                self._run(move, None, None, _ticket_answer)
+                closed += 1
+        for w in list(self.queue.windows.values()):
+            signed_day = (
+                datetime.fromtimestamp(w.signed_in_at, self.config.hall.timezone).date().isoformat()
+                if w.signed_in_at
+                else today
+            )
+            if w.staff and w.current is None and signed_day < today:
+                self._run(self.queue.sign_out(w.number, now), None, None, _ticket_answer)
+        self.estimator = WaitEstimator(self.config)
+        self._seed_estimator()
+        self.day = today
+        return closed
 
     def _seed_estimator(self) -> None:
         today = self.now().date().isoformat()

@@ -409,6 +409,31 @@ class Queue:
         )
         return Move(EventType.TICKET_CANCELLED, ticket=new_t)
 
+    def expire(self, ticket_id: int, now: datetime) -> Move | None:
+        """Close a ticket left open from an earlier day; a ticket being served stays open."""
+        t = self.ticket(ticket_id)
+        at = now.timestamp()
+        if t.status is TicketStatus.CALLED and t.window is not None:
+            move = self.no_show(t.window, now)
+            return replace(move, detail={"reason": "day_ended"})
+        if t.status in (TicketStatus.WAITING, TicketStatus.PARKED):
+            new_t = replace(t, status=TicketStatus.CANCELLED, finished_at=at, note="day_ended")
+            window = None
+            if t.status is TicketStatus.PARKED and t.window is not None:
+                w = self.windows[t.window]
+                window = replace(w, parked=tuple(p for p in w.parked if p != t.id))
+            return Move(
+                EventType.TICKET_CANCELLED,
+                ticket=new_t,
+                window=window,
+                detail={"reason": "day_ended"},
+            )
+        return None
+
+    def stale(self, today: str) -> list[int]:
+        """Open tickets from days before today, oldest first."""
+        return sorted(t.id for t in self.tickets.values() if t.day < today)
+
     def set_service_open(self, service_id: str, is_open: bool, message: str | None) -> Move:
         self.service(service_id)
         state = ServiceState(service_id, is_open, None if is_open else message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -60,6 +61,16 @@ def _stringify_keys(value: Any) -> Any:
     return value
 
 
+async def _watch_the_day(hall: Hall) -> None:
+    """Close yesterday's leftovers soon after midnight, without waiting for a restart."""
+    while True:
+        await asyncio.sleep(30)
+        try:
+            hall.close_previous_days()
+        except Exception:  # a failed sweep is retried at the next tick
+            log.exception("closing the previous day failed")
+
+
 def secret_key(data_dir: Path) -> str:
     """The key that signs sessions: made once per hall and kept beside its database."""
     path = data_dir / "secret.key"
@@ -99,9 +110,11 @@ def create_app(
             len(config.services),
             len(config.windows),
         )
+        day_watch = asyncio.create_task(_watch_the_day(hall))
         try:
             yield
         finally:
+            day_watch.cancel()
             await hub.close_all()
             store.close()
 

@@ -260,3 +260,32 @@ def test_people_ahead(q: Queue) -> None:
     assert q.ahead_of_new("business", Lane.PRIORITY) == 0
     take(q, now, "business", Lane.PRIORITY)
     assert q.ahead_of(q.tickets[2]) == 2  # the priority ticket and A001
+
+
+def test_a_new_day_closes_what_yesterday_left_open(q: Queue) -> None:
+    now = Clock()
+    for service in ("business", "business", "social", "social"):
+        take(q, now, service)
+    call(q, now, 5)  # A001, then parked at window 5
+    run(q, q.park(5, now()))
+    call(q, now, 5)  # A002: called, never came
+    call(q, now, 2)  # B001: being served at closing time
+    run(q, q.start(2, now()))  # B002 is left waiting
+    tomorrow = T0 + timedelta(days=1)
+    closed = {}
+    for tid in q.stale(tomorrow.date().isoformat()):
+        move = q.expire(tid, tomorrow)
+        if move is not None:
+            assert move.ticket is not None
+            closed[move.ticket.number] = move.ticket.status
+            run(q, move)
+    assert closed == {
+        "A001": TicketStatus.CANCELLED,
+        "A002": TicketStatus.NO_SHOW,
+        "B002": TicketStatus.CANCELLED,
+    }
+    assert q.window(5).current is None and q.window(5).parked == ()
+    assert q.window(2).current is not None  # B001 is being served: staff finish it
+    morning = Clock()
+    morning.t = tomorrow
+    assert take(q, morning, "business") == "A001"
