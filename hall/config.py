@@ -251,6 +251,9 @@ class _Reader:
             prefix = self.text(t, "prefix", path)
             if not re.fullmatch(r"[A-Z]", prefix):
                 raise self.fail(f"{path}.prefix", f"must be one capital letter, got {prefix!r}")
+            taken = next((s.id for s in out.values() if s.prefix == prefix), None)
+            if taken:  # numbers run per prefix: two services sharing one would share numbers
+                raise self.fail(f"{path}.prefix", f"{prefix!r} is already the prefix of {taken!r}")
             cap = t.get("daily_cap")
             if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
                 raise self.fail(f"{path}.daily_cap", f"must be a whole number >= 1, got {cap!r}")
