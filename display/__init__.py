@@ -1,1 +1,1 @@
-"""Calls out: the live hub, the screens and speech."""
+"""Screens and speech: how a call reaches the people waiting in the hall."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from hall.config import HallConfig
 from hall.errors import DomainError
 from hall.estimate import WaitEstimator
 from hall.events import Event, EventType
-from hall.model import Lane, TicketStatus
+from hall.model import Lane, Ticket, TicketStatus
 from hall.queue import Move, Queue
 from hall.storage import Store
 from hall.views import service_view, ticket_view, window_view
@@ -144,6 +145,16 @@ class Hall:
         t = self.queue.tickets.get(ticket_id) or self.store.ticket(ticket_id)
         if t is None:
             raise DomainError("ticket_unknown", ticket=ticket_id)
+        return self._ticket_now(t)
+
+    def ticket_by_token(self, token: str) -> dict[str, Any]:
+        """The visitor's own view of their ticket, reached by the link on the slip."""
+        t = self.store.ticket_by_token(token)
+        if t is None:
+            raise DomainError("ticket_unknown", ticket="?")
+        return self._ticket_now(self.queue.tickets.get(t.id, t))
+
+    def _ticket_now(self, t: Ticket) -> dict[str, Any]:
         view = ticket_view(t, self.config)
         if t.status is TicketStatus.WAITING:
             ahead = self.queue.ahead_of(t)
@@ -184,13 +195,15 @@ class Hall:
     def issue(self, service_id: str, lane: Lane, actor: str | None, once: Once | None) -> Answer:
         if (seen := self.remembered(once)) is not None:
             return seen
-        move = self.queue.issue(service_id, lane, self.now())
-        assert move.ticket is not None
+        move = self.queue.issue(service_id, lane, self.now(), secrets.token_urlsafe(12))
+        ticket = move.ticket
+        assert ticket is not None
         ahead = self.queue.ahead_of_new(service_id, lane)
 
         def answer(data: dict[str, Any]) -> Answer:
             body = {
                 **data["ticket"],
+                "token": ticket.token,  # for the visitor only: never in the public events
                 "waiting_ahead": ahead,
                 "estimate_minutes": self.estimate(service_id, ahead),
             }

@@ -92,6 +92,7 @@ class Ticket:
     directed_window: int | None = None  # waiting for this window only
     transfers: int = 0
     note: str | None = None  # a cancellation reason or a transfer note
+    token: str = ""  # unguessable: the visitor's own link to follow and rate this ticket
 
     @property
     def waiting(self) -> bool:

@@ -199,7 +199,7 @@ class Queue:
 
     # -- commands: each returns a Move and changes nothing ---------------------------------
 
-    def issue(self, service_id: str, lane: Lane, now: datetime) -> Move:
+    def issue(self, service_id: str, lane: Lane, now: datetime, token: str = "") -> Move:
         service = self.service(service_id)
         state = self.service_states[service_id]
         if not state.open:
@@ -226,6 +226,7 @@ class Queue:
             status=TicketStatus.WAITING,
             taken_at=at,
             queued_at=at,
+            token=token,
         )
         return Move(EventType.TICKET_ISSUED, ticket=ticket, counter=(day, service.prefix, last + 1))
 

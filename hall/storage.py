@@ -115,6 +115,12 @@ def m001_core(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+@migrations()
+def m002_ticket_token(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE tickets ADD COLUMN token TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX tickets_token ON tickets (token) WHERE token != ''")
+
+
 @dataclass(frozen=True, slots=True)
 class Remembered:
     """A stored answer to an idempotent request, returned again for the same key."""
@@ -299,8 +305,14 @@ class Store:
         return LoadedState(tickets, windows, counters, states, int(next_id))
 
     def ticket(self, ticket_id: int) -> Ticket | None:
+        return self._ticket_where("id = ?", ticket_id)
+
+    def ticket_by_token(self, token: str) -> Ticket | None:
+        return self._ticket_where("token = ? AND token != ''", token)
+
+    def _ticket_where(self, where: str, value: object) -> Ticket | None:
         c = self.conn
-        cur = c.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        cur = c.execute(f"SELECT * FROM tickets WHERE {where}", (value,))
         row = cur.fetchone()
         if row is None:
             return None
@@ -323,8 +335,8 @@ class Store:
 _TICKET_SQL = (
     "INSERT OR REPLACE INTO tickets (id, day, number, service, lane, status, taken_at, "
     "queued_at, called_at, started_at, finished_at, window, staff, recalls, outcome, front, "
-    "directed_window, transfers, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?)"
+    "directed_window, transfers, note, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?)"
 )
 
 
@@ -351,6 +363,7 @@ def _save_ticket(c: sqlite3.Connection, t: Ticket) -> None:
             t.directed_window,
             t.transfers,
             t.note,
+            t.token,
         ),
     )
 
@@ -376,6 +389,7 @@ def _ticket_from_row(r: dict[str, Any]) -> Ticket:
         directed_window=r["directed_window"],
         transfers=r["transfers"],
         note=r["note"],
+        token=r["token"],
     )
 
 

@@ -100,12 +100,26 @@ async def issue_ticket(request: Request) -> Response:
 
 async def get_ticket(request: Request) -> Response:
     """
-    summary: One ticket, with how many are ahead and the estimate while it waits.
+    summary: One ticket by id, with its history (staff).
     responses:
-      200: {description: The ticket.}
+      200: {description: "The ticket, with waiting_ahead and estimate_minutes while it waits."}
       404: {description: No such ticket.}
     """
-    return JSON(parts(request).hall.ticket(request.path_params["id"]))
+    p = parts(request)
+    p.sessions.require(request)
+    view = p.hall.ticket(request.path_params["id"])
+    view["history"] = p.hall.store.ticket_history(view["id"])
+    return JSON(view)
+
+
+async def get_own_ticket(request: Request) -> Response:
+    """
+    summary: A visitor's own ticket, by the token printed in its QR code (no login).
+    responses:
+      200: {description: "The ticket, with waiting_ahead and estimate_minutes while it waits."}
+      404: {description: No such ticket.}
+    """
+    return JSON(parts(request).hall.ticket_by_token(request.path_params["token"]))
 
 
 async def cancel_ticket(request: Request) -> Response:
@@ -401,6 +415,7 @@ routes = [
     Route("/api/snapshot", hall_snapshot, methods=["GET"]),
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{id:int}", get_ticket, methods=["GET"]),
+    Route("/api/tickets/t/{token:str}", get_own_ticket, methods=["GET"]),
     Route("/api/tickets/{id:int}/cancel", cancel_ticket, methods=["POST"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),

@@ -58,7 +58,7 @@ def test_a_visitor_takes_a_number_and_window_1_calls_it(server: HallServer) -> N
 
     mine = ok(li.get("/api/me"))
     assert mine["window"] == 1 and mine["user"]["name"] == "李明"
-    a1_now = ok(kiosk.get(f"/api/tickets/{a1['id']}"))
+    a1_now = ok(kiosk.get(f"/api/tickets/t/{a1['token']}"))
     assert a1_now["status"] == "done" and a1_now["called_at"] <= a1_now["finished_at"]
 
 
@@ -69,7 +69,7 @@ def test_the_estimate_counts_people_ahead_and_open_windows(server: HallServer) -
     act(li, 5, "sign-in")
     t = take(kiosk)
     assert t["waiting_ahead"] == 1 and t["estimate_minutes"] == 10  # the standard 10 minutes
-    view = ok(kiosk.get(f"/api/tickets/{t['id']}"))
+    view = ok(kiosk.get(f"/api/tickets/t/{t['token']}"))
     assert view["waiting_ahead"] == 1
 
 
@@ -121,7 +121,8 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(server: HallServer) ->
     assert en.json()["error"]["message"] == "There is no service passport"
     assert ok(kiosk.get("/api/services"))["services"][0]["waiting"] == 0
     assert take(kiosk)["number"] == "A001"  # nothing above used a number
-    refused(kiosk.get("/api/tickets/999"), 404, "ticket_unknown")
+    refused(server.login("boss").get("/api/tickets/999"), 404, "ticket_unknown")
+    refused(kiosk.get("/api/tickets/t/not-a-token"), 404, "ticket_unknown")
     refused(kiosk.get("/api/nowhere"), 404, "http_404")
 
 
@@ -192,7 +193,7 @@ def test_illegal_moves_are_refused_with_409_and_change_nothing(server: HallServe
     assert error["message"] == "号码 A001 当前状态为“已呼叫”，不能办结"
     refused(li.post("/api/windows/1/call-next"), 409, "window_busy")
     refused(li.post("/api/windows/1/finish", json={"outcome": "maybe"}), 422, "bad_field")
-    assert ok(kiosk.get(f"/api/tickets/{t['id']}"))["status"] == "called"
+    assert ok(kiosk.get(f"/api/tickets/t/{t['token']}"))["status"] == "called"
 
 
 def test_recall_cap_transfer_park_and_pause(server: HallServer) -> None:
@@ -227,8 +228,8 @@ def test_recall_cap_transfer_park_and_pause(server: HallServer) -> None:
     act(li, 5, "start")
     act(li, 5, "finish")
     act(li, 5, "sign-out")
-    assert ok(kiosk.get(f"/api/tickets/{a1['id']}"))["transfers"] == 1
-    assert ok(kiosk.get(f"/api/tickets/{b1['id']}"))["status"] == "waiting"
+    assert ok(kiosk.get(f"/api/tickets/t/{a1['token']}"))["transfers"] == 1
+    assert ok(kiosk.get(f"/api/tickets/t/{b1['token']}"))["status"] == "waiting"
 
 
 def test_call_a_given_number_and_the_waiting_list(server: HallServer) -> None:
@@ -271,3 +272,16 @@ def test_errors_come_in_the_callers_language(server: HallServer, lang: str) -> N
     r = server.client(lang).post("/api/windows/1/call-next")
     message = r.json()["error"]["message"]
     assert message == ("请先登录" if lang == "zh" else "Please log in first")
+
+
+def test_a_visitor_follows_their_ticket_by_its_token_only(server: HallServer) -> None:
+    kiosk = server.client()
+    t = take(kiosk)
+    assert len(t["token"]) >= 16
+    mine = ok(kiosk.get(f"/api/tickets/t/{t['token']}"))
+    assert mine["number"] == "A001" and mine["waiting_ahead"] == 0
+    assert "token" not in mine
+    refused(kiosk.get(f"/api/tickets/{t['id']}"), 401, "login_required")  # no guessing by id
+    staff_view = ok(server.login("li").get(f"/api/tickets/{t['id']}"))
+    assert [h["type"] for h in staff_view["history"]] == ["ticket.issued"]
+    assert "token" not in str(ok(kiosk.get("/api/snapshot")))

@@ -77,7 +77,7 @@ def test_answered_actions_survive_sigkill(server: HallServer) -> None:
                 f.result()
         server.start()
 
-        c = server.client()
+        c = server.login("boss")
         for tid, number in seen.numbers.items():
             t = ok(c.get(f"/api/tickets/{tid}"))
             assert t["number"] == number
