@@ -14,6 +14,7 @@ class ErrorKind(Enum):
     CONFLICT = "conflict"  # illegal in the current state: 409
     FORBIDDEN = "forbidden"  # the caller may not do this: 403
     UNAUTHENTICATED = "unauthenticated"  # 401
+    THROTTLED = "throttled"  # 429
 
 
 # code -> (kind, Chinese template, English template). Templates use str.format fields.
@@ -117,6 +118,11 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         ErrorKind.UNAUTHENTICATED,
         "用户名或密码不正确",
         "Wrong username or password",
+    ),
+    "login_throttled": (
+        ErrorKind.THROTTLED,
+        "登录失败次数过多，请 {seconds} 秒后再试",
+        "Too many failed logins: try again in {seconds} seconds",
     ),
     "login_required": (ErrorKind.UNAUTHENTICATED, "请先登录", "Please log in first"),
     "not_your_window": (

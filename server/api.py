@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from starlette.requests import Request
@@ -17,6 +17,7 @@ from hall.hall import Answer, Hall
 from hall.model import Lane, Outcome
 from hall.queue import Move
 from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, once
+from server.throttle import LoginThrottle
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Parts:
     hall: Hall
     accounts: Accounts
     sessions: Sessions
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
 
 
@@ -161,10 +163,15 @@ async def login(request: Request) -> Response:
     password = body.text("password", max_len=200)
     body.done()
     assert username is not None and password is not None
+    address = request.client.host if request.client else ""
+    if wait := p.throttle.wait_seconds(username, address):
+        raise DomainError("login_throttled", seconds=wait)
     actor, stored = p.accounts.lookup(username)
     ok = await asyncio.to_thread(p.accounts.check, stored, password)
     if actor is None or not ok:
+        p.throttle.failed(username, address)
         raise DomainError("login_failed")
+    p.throttle.succeeded(username, address)
     token = p.sessions.token(p.accounts.open_session(actor))
     response = JSON(
         {

@@ -29,6 +29,7 @@ _STATUS = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.THROTTLED: 429,
 }
 
 

@@ -285,3 +285,21 @@ def test_a_visitor_follows_their_ticket_by_its_token_only(server: HallServer) ->
     staff_view = ok(server.login("li").get(f"/api/tickets/{t['id']}"))
     assert [h["type"] for h in staff_view["history"]] == ["ticket.issued"]
     assert "token" not in str(ok(kiosk.get("/api/snapshot")))
+
+
+def test_password_guessing_is_slowed_down(server: HallServer) -> None:
+    c = server.client()
+    for _ in range(5):
+        refused(
+            c.post("/api/login", json={"username": "li", "password": "guess-123"}),
+            401,
+            "login_failed",
+        )
+    error = refused(
+        c.post("/api/login", json={"username": "li", "password": "guess-123"}),
+        429,
+        "login_throttled",
+    )
+    assert "秒后再试" in error["message"]
+    # Other names are not locked out by someone guessing li's password.
+    server.login("zhao")
