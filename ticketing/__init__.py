@@ -1,0 +1,1 @@
+"""Tickets a visitor takes, and the printed slip that goes with one."""
