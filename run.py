@@ -150,7 +150,11 @@ def _serve(args: argparse.Namespace, config: HallConfig) -> int:
         f"HallCall: {config.hall.name}, http://{args.host}:{args.port}/  "
         f"(kiosk /kiosk, counter /counter, hall screen /screen)"
     )
-    app = create_app(config, args.data)
+    try:
+        app = create_app(config, args.data)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(
         app,
         host=args.host,

@@ -39,6 +39,16 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     "window_unknown": (ErrorKind.NOT_FOUND, "没有 {window} 号窗口", "There is no window {window}"),
     "ticket_unknown": (ErrorKind.NOT_FOUND, "没有号码 {ticket}", "There is no ticket {ticket}"),
     "user_unknown": (ErrorKind.NOT_FOUND, "没有用户 {username}", "There is no user {username}"),
+    "kiosk_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有编号为 {kiosk} 的取号机，请检查取号机地址",
+        "There is no kiosk {kiosk}: check the kiosk page's address",
+    ),
+    "printer_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有打印机 {printer}",
+        "There is no printer {printer}",
+    ),
     "service_closed": (
         ErrorKind.CONFLICT,
         "{service_name}暂停取号：{message}",

@@ -24,6 +24,8 @@ class EventType(StrEnum):
     SERVICE_OPENED = "service.opened"
     SERVICE_CLOSED = "service.closed"
     NOTICE_SET = "hall.notice"
+    PRINT_JOB = "print.job"  # a slip queued, printing, printed, interrupted or expired
+    PRINTER_STATUS = "printer.status"
 
     @property
     def is_call(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from hall.storage import Store
 from hall.views import service_view, ticket_view, window_view
 
 Publish = Callable[[Event], None]
+# More rows for a command's transaction: (connection, the ticket moved, the answer's body).
+Also = Callable[[sqlite3.Connection, Ticket, dict[str, Any]], None]
 Clock = Callable[[], datetime]
 
 
@@ -192,7 +195,15 @@ class Hall:
             raise DomainError("idempotency_mismatch")
         return Answer(seen.status, seen.body)
 
-    def issue(self, service_id: str, lane: Lane, actor: str | None, once: Once | None) -> Answer:
+    def issue(
+        self,
+        service_id: str,
+        lane: Lane,
+        actor: str | None,
+        once: Once | None,
+        also: Also | None = None,
+    ) -> Answer:
+        """Take a number. `also` adds rows to the same transaction, e.g. the slip to print."""
         if (seen := self.remembered(once)) is not None:
             return seen
         move = self.queue.issue(service_id, lane, self.now(), secrets.token_urlsafe(12))
@@ -209,7 +220,7 @@ class Hall:
             }
             return Answer(201, body)
 
-        return self._run(move, actor, once, answer)
+        return self._run(move, actor, once, answer, also)
 
     def call_next(self, window: int, actor: Actor, once: Once | None) -> Answer:
         if (seen := self.remembered(once)) is not None:
@@ -231,15 +242,31 @@ class Hall:
         move = command(self.now())
         return self._run(move, actor.username if actor else None, once, _ticket_answer)
 
-    def set_notice(self, text: str, actor: Actor) -> Answer:
+    def record(
+        self,
+        event: EventType,
+        data: dict[str, Any],
+        actor: str | None,
+        write: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> Event:
+        """A change outside the queue (a notice, a print job): its rows and its event in one
+        transaction, then the event goes out."""
         at = time.time()
-        data = {"notice": text}
         with self.store.transaction() as c:
+            if write is not None:
+                write(c)
+            seq = self.store._insert_event(c, event, at, data, actor)
+        published = Event(seq, event, at, data)
+        self.publish(published)
+        return published
+
+    def set_notice(self, text: str, actor: Actor) -> Answer:
+        def write(c: sqlite3.Connection) -> None:
             c.execute("INSERT OR REPLACE INTO settings VALUES ('hall.notice', ?)", (text,))
-            seq = self.store._insert_event(c, EventType.NOTICE_SET, at, data, actor.username)
+
+        self.record(EventType.NOTICE_SET, {"notice": text}, actor.username, write)
         self.notice = text
-        self.publish(Event(seq, EventType.NOTICE_SET, at, data))
-        return Answer(200, data)
+        return Answer(200, {"notice": text})
 
     def _run(
         self,
@@ -247,6 +274,7 @@ class Hall:
         actor: str | None,
         once: Once | None,
         answer: Callable[[dict[str, Any]], Answer],
+        also: Also | None = None,
     ) -> Answer:
         at = time.time()
         data = self._event_data(move)
@@ -254,7 +282,11 @@ class Hall:
         remember = (
             (once.scope, once.key, once.fingerprint, result.status, result.body) if once else None
         )
-        seq = self.store.commit(move, data, at, actor, remember)
+        extra = None
+        if also is not None and move.ticket is not None:
+            ticket = move.ticket
+            extra = lambda c: also(c, ticket, result.body)  # noqa: E731
+        seq = self.store.commit(move, data, at, actor, remember, extra)
         self.queue.apply(move)
         t = move.ticket
         if t is not None and t.status is TicketStatus.DONE and t.started_at and t.finished_at:

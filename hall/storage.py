@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -121,6 +121,28 @@ def m002_ticket_token(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX tickets_token ON tickets (token) WHERE token != ''")
 
 
+@migrations()
+def m003_print_jobs(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            ticket INTEGER NOT NULL,
+            printer TEXT NOT NULL,
+            kiosk TEXT,
+            status TEXT NOT NULL,
+            reprint INTEGER NOT NULL DEFAULT 0,
+            slip TEXT NOT NULL,
+            requested_by TEXT,
+            created_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            printed_at REAL,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX print_jobs_queue ON print_jobs (printer, status, id)")
+    db.execute("CREATE INDEX print_jobs_ticket ON print_jobs (ticket)")
+
+
 @dataclass(frozen=True, slots=True)
 class Remembered:
     """A stored answer to an idempotent request, returned again for the same key."""
@@ -191,8 +213,13 @@ class Store:
         at: float,
         actor: str | None,
         remember: tuple[str, str, str, int, dict[str, Any]] | None = None,
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
-        """Store a move, its event and (optionally) the answer to remember; return the seq."""
+        """Store a move, its event and (optionally) the answer to remember; return the seq.
+
+        `also` writes more rows in the same transaction (a print job for a new ticket, say);
+        it runs before the answer is remembered, so it may still add to the answer.
+        """
         with self.transaction() as c:
             if move.ticket is not None:
                 _save_ticket(c, move.ticket)
@@ -213,6 +240,8 @@ class Store:
                     (s.service, int(s.open), s.message),
                 )
             seq = self._insert_event(c, move.event, at, event_data, actor)
+            if also is not None:
+                also(c)
             if remember is not None:
                 scope, key, fingerprint, status, body = remember
                 c.execute(

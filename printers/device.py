@@ -63,6 +63,10 @@ class PrinterDevice:
         p = self.profile
         return f"PrinterDevice({str(self.spec)!r}, {p.paper.value} mm, {p.mode.value})"
 
+    @property
+    def paper(self) -> PaperWidth:
+        return self.profile.paper
+
     def render(self, slip: Slip) -> bytes:
         """The print job for `slip` on this printer."""
         if self.profile.mode is PrintMode.IMAGE:

@@ -16,8 +16,10 @@ from hall.errors import DomainError
 from hall.hall import Answer, Hall
 from hall.model import Lane, Outcome
 from hall.queue import Move
+from printers.spooler import Spooler
 from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, once
 from server.throttle import LoginThrottle
+from ticketing.kiosk import TicketDesk
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Parts:
     hall: Hall
     accounts: Accounts
     sessions: Sessions
+    desk: TicketDesk
+    spooler: Spooler
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
 
@@ -91,13 +95,67 @@ async def issue_ticket(request: Request) -> Response:
     body = await Body.read(request)
     service = body.text("service")
     lane = body.choice("lane", Lane, Lane.NORMAL)
+    kiosk = body.text("kiosk", required=False, max_len=40)
     fields = body.done()
     actor = p.sessions.actor(request)
     if lane is not Lane.NORMAL and (actor is None or not actor.can(Role.STAFF)):
         raise DomainError("role_required", role=Role.STAFF.value, role_zh=Role.STAFF.zh)
     assert service is not None
     key = once(request, caller_scope(request, actor), "issue", fields)
-    return answer(p.hall.issue(service, lane, actor.username if actor else None, key))
+    who = actor.username if actor else None
+    return answer(p.desk.take(service, lane, kiosk, who, key, str(request.base_url)))
+
+
+async def reprint_ticket(request: Request) -> Response:
+    """
+    summary: Print a ticket's slip again, marked 补打 and logged (staff).
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, properties: {printer: {type: string}}}
+    responses:
+      200: {description: "{job}: the new print job's id"}
+      404: {description: No such ticket or printer.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    body = await Body.read(request, empty_ok=True)
+    printer = body.text("printer", required=False, max_len=40)
+    body.done()
+    tid = request.path_params["id"]
+    job = p.desk.reprint(tid, printer, actor.username, str(request.base_url))
+    return JSON({"job": job})
+
+
+async def list_printers(request: Request) -> Response:
+    """
+    summary: Every printer's status (online, paper near end, paper out, offline, gone) and queue.
+    responses:
+      200: {description: "{printers: [{name, status, description, paper, queued, last_error}]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request)
+    return JSON({"printers": p.spooler.view()})
+
+
+async def get_kiosk(request: Request) -> Response:
+    """
+    summary: A kiosk's name, its printer and the printer's status, for the kiosk page.
+    responses:
+      200: {description: "{id, name, printer, printer_status}"}
+      404: {description: No such kiosk.}
+    """
+    p = parts(request)
+    k = p.desk.kiosk(request.path_params["id"])
+    status = p.spooler.statuses.get(k.printer) if k.printer else None
+    return JSON(
+        {
+            "id": k.id,
+            "name": k.name,
+            "printer": k.printer,
+            "printer_status": status.value if status else None,
+        }
+    )
 
 
 async def get_ticket(request: Request) -> Response:
@@ -424,6 +482,9 @@ routes = [
     Route("/api/tickets/{id:int}", get_ticket, methods=["GET"]),
     Route("/api/tickets/t/{token:str}", get_own_ticket, methods=["GET"]),
     Route("/api/tickets/{id:int}/cancel", cancel_ticket, methods=["POST"]),
+    Route("/api/tickets/{id:int}/reprint", reprint_ticket, methods=["POST"]),
+    Route("/api/printers", list_printers, methods=["GET"]),
+    Route("/api/kiosks/{id:str}", get_kiosk, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
     Route("/api/me", me, methods=["GET"]),

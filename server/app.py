@@ -21,10 +21,12 @@ from starlette.staticfiles import StaticFiles
 
 from display.hub import REPLAY_EVENTS, Hub
 from hall.accounts import Accounts
-from hall.config import HallConfig
+from hall.config import ConfigError, HallConfig
 from hall.errors import DomainError
 from hall.hall import Hall
 from hall.storage import Store
+from printers import PrinterDevice, load_printers
+from printers.spooler import Spooler
 from server import api, live
 from server.http import (
     JSON,
@@ -33,6 +35,7 @@ from server.http import (
     http_error_handler,
     server_error_handler,
 )
+from ticketing.kiosk import Kiosk, SlipTexts, TicketDesk, load_kiosks, load_slip_texts
 
 log = logging.getLogger("hallcall")
 
@@ -42,6 +45,7 @@ PAGES = {
     "/kiosk": "kiosk.html",
     "/counter": "counter.html",
     "/screen": "screen.html",
+    "/t/{token}": "ticket.html",
 }
 
 schemas = SchemaGenerator(
@@ -80,11 +84,23 @@ def secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def devices(config: HallConfig) -> tuple[dict[str, PrinterDevice], dict[str, Kiosk], SlipTexts]:
+    """The printers, kiosks and slip texts of the hall file, checked before anything starts."""
+    try:
+        printers = load_printers(config.sections.get("printers", {}))
+        kiosks = load_kiosks(config.sections.get("kiosks", {}), printers)
+        texts = load_slip_texts(config.sections.get("slip", {}))
+    except ValueError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from exc
+    return printers, kiosks, texts
+
+
 def create_app(
     config: HallConfig,
     data_dir: Path,
     clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
+    printers, kiosks, slip_texts = devices(config)
     data_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
@@ -102,7 +118,11 @@ def create_app(
         hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
         hub_ref.append(hub)
         accounts = Accounts(store)
-        app.state.parts = api.Parts(hall, accounts, Sessions(secret_key(data_dir), accounts))
+        spooler = Spooler(hall, printers)
+        spooler.start()
+        desk = TicketDesk(hall, kiosks, slip_texts, spooler)
+        sessions = Sessions(secret_key(data_dir), accounts)
+        app.state.parts = api.Parts(hall, accounts, sessions, desk, spooler)
         app.state.hub = hub
         log.info(
             "%s is open: %d services, %d windows",
@@ -115,6 +135,7 @@ def create_app(
             yield
         finally:
             day_watch.cancel()
+            await spooler.stop()
             await hub.close_all()
             store.close()
 

@@ -111,3 +111,15 @@ class HallServer:
 def ok(response: httpx.Response) -> Any:
     assert response.status_code < 300, f"{response.status_code}: {response.text}"
     return response.json()
+
+
+def next_message(ws: Any, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+    """The next websocket message of `kind` whose fields equal `match`, within `timeout`."""
+    import json
+
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        message = json.loads(ws.recv(timeout=left))
+        if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+            return dict(message)
+    raise AssertionError(f"no {kind} {match} within {timeout} s")
