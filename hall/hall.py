@@ -69,6 +69,9 @@ class Hall:
         self._seed_estimator()
         self.notice = store.setting("hall.notice", config.hall.notice) or ""
         self.day = ""
+        # Adapters that add to an event before it is stored (speech adds a call's audio URL).
+        self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
+        self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
         self.close_previous_days()
 
     def now(self) -> datetime:
@@ -173,6 +176,7 @@ class Hall:
             "services": self.services(),
             "windows": self.windows(),
             "recent_calls": self.recent_calls(),
+            "settings": self.screen_settings,
         }
 
     def recent_calls(self, limit: int = 10) -> list[dict[str, Any]]:
@@ -321,6 +325,8 @@ class Hall:
             data["service"] = s.service
             data["open"] = s.open
             data["message"] = s.message
+        for enrich in self.enrichers:
+            enrich(move.event, data)
         return data
 
     def _waiting_after(self, move: Move) -> dict[str, int]:

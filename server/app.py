@@ -7,6 +7,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,14 @@ from starlette.routing import Mount, Route
 from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
+from display.announcer import Announcer, SpeechOptions, speech_options
 from display.hub import REPLAY_EVENTS, Hub
+from display.playback import PlaybackError
+from display.tts import SpeechError
 from hall.accounts import Accounts
 from hall.config import ConfigError, HallConfig
 from hall.errors import DomainError
+from hall.events import EventType
 from hall.hall import Hall
 from hall.storage import Store
 from printers import PrinterDevice, load_printers
@@ -65,6 +70,38 @@ def _stringify_keys(value: Any) -> Any:
     return value
 
 
+async def _speaker(options: SpeechOptions, data_dir: Path, hall: Hall) -> Announcer | None:
+    """Start speech (a wrong voice stops the start-up) and give every call its audio URL."""
+    if not options.enabled:
+        return None
+    announcer = Announcer(options, data_dir / "audio")
+    try:
+        await announcer.start()
+    except (SpeechError, PlaybackError) as exc:
+        log.error("speech: %s", exc)
+        raise
+
+    def add_audio(event: EventType, data: dict[str, Any]) -> None:
+        if event.is_call:
+            data["audio"] = announcer.audio_for(data["number"], data["window"])
+
+    hall.enrichers.append(add_audio)
+    hall.screen_settings["speech"] = {
+        "enabled": True,
+        "catch_up_seconds": options.catch_up_seconds,
+        "server_plays": options.play_on_server,
+    }
+    return announcer
+
+
+async def audio(request: Request) -> Response:
+    announcer: Announcer | None = request.app.state.announcer
+    path = await announcer.file(request.path_params["name"]) if announcer else None
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
+
+
 async def _watch_the_day(hall: Hall) -> None:
     """Close yesterday's leftovers soon after midnight, without waiting for a restart."""
     while True:
@@ -84,15 +121,28 @@ def secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def devices(config: HallConfig) -> tuple[dict[str, PrinterDevice], dict[str, Kiosk], SlipTexts]:
-    """The printers, kiosks and slip texts of the hall file, checked before anything starts."""
-    try:
-        printers = load_printers(config.sections.get("printers", {}))
-        kiosks = load_kiosks(config.sections.get("kiosks", {}), printers)
-        texts = load_slip_texts(config.sections.get("slip", {}))
-    except ValueError as exc:
-        raise ConfigError(f"{config.source}: {exc}") from exc
-    return printers, kiosks, texts
+@dataclass(frozen=True)
+class Devices:
+    """What the hall file says about devices, checked before anything starts."""
+
+    printers: dict[str, PrinterDevice]
+    kiosks: dict[str, Kiosk]
+    slip: SlipTexts
+    speech: SpeechOptions
+
+    @classmethod
+    def of(cls, config: HallConfig) -> Devices:
+        sections = config.sections
+        try:
+            printers = load_printers(sections.get("printers", {}))
+            kiosks = load_kiosks(sections.get("kiosks", {}), printers)
+            slip = load_slip_texts(sections.get("slip", {}))
+            speech = speech_options(
+                sections.get("speech", {}), max(config.windows), Path(config.source).parent
+            )
+        except ValueError as exc:
+            raise ConfigError(f"{config.source}: {exc}") from exc
+        return cls(printers, kiosks, slip, speech)
 
 
 def create_app(
@@ -100,7 +150,7 @@ def create_app(
     data_dir: Path,
     clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
-    printers, kiosks, slip_texts = devices(config)
+    devices = Devices.of(config)
     data_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
@@ -118,12 +168,14 @@ def create_app(
         hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
         hub_ref.append(hub)
         accounts = Accounts(store)
-        spooler = Spooler(hall, printers)
+        announcer = await _speaker(devices.speech, data_dir, hall)
+        spooler = Spooler(hall, devices.printers)
         spooler.start()
-        desk = TicketDesk(hall, kiosks, slip_texts, spooler)
+        desk = TicketDesk(hall, devices.kiosks, devices.slip, spooler)
         sessions = Sessions(secret_key(data_dir), accounts)
         app.state.parts = api.Parts(hall, accounts, sessions, desk, spooler)
         app.state.hub = hub
+        app.state.announcer = announcer
         log.info(
             "%s is open: %d services, %d windows",
             config.hall.name,
@@ -136,6 +188,8 @@ def create_app(
         finally:
             day_watch.cancel()
             await spooler.stop()
+            if announcer is not None:
+                await announcer.close()
             await hub.close_all()
             store.close()
 
@@ -152,6 +206,7 @@ def create_app(
         *api.routes,
         *live.routes,
         Route("/openapi.json", openapi, include_in_schema=False),
+        Route("/audio/{name:str}", audio, include_in_schema=False),
         *(Route(path, page(name), include_in_schema=False) for path, name in PAGES.items()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
