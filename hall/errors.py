@@ -150,6 +150,124 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "同一个 Idempotency-Key 已用于另一个请求",
         "This Idempotency-Key was already used for a different request",
     ),
+    # 好差评: ratings, evaluation records and work orders.
+    "rating_level_invalid": (
+        ErrorKind.INVALID,
+        "评价等级应为 1 到 5，收到 {level}",
+        "A rating is a level from 1 to 5, got {level}",
+    ),
+    "rating_reason_required": (
+        ErrorKind.INVALID,
+        "“{level_zh}”属于差评，请选择或填写不满意的原因",
+        "{level} is a bad review: choose or write a reason",
+    ),
+    "rating_reason_unknown": (
+        ErrorKind.INVALID,
+        "“{reason}”不是可选的差评原因（可选：{choices}）",
+        "{reason!r} is not one of the bad-review reasons ({choices})",
+    ),
+    "rating_reason_for_good": (
+        ErrorKind.INVALID,
+        "“{level_zh}”是好评，不需要选择差评原因",
+        "{level} is a good review: it takes no bad-review reason",
+    ),
+    "rating_comment_required": (
+        ErrorKind.INVALID,
+        "选择“{reason}”时请写明具体原因",
+        "Choosing {reason!r} needs the reason written out",
+    ),
+    "rating_comment_too_long": (
+        ErrorKind.INVALID,
+        "评价内容最多 {limit} 个字，现有 {length} 个字",
+        "A comment has at most {limit} characters, this one has {length}",
+    ),
+    "rating_not_served": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 尚未办结，办结后才能评价",
+        "Ticket {ticket} is not finished yet: it can be rated once served",
+    ),
+    "rating_already_given": (
+        ErrorKind.CONFLICT,
+        "号码 {ticket} 的这次服务已经评价过（一次一评），不能再次评价",
+        "Ticket {ticket} has been rated already: one rating for each service",
+    ),
+    "rating_by_staff": (
+        ErrorKind.FORBIDDEN,
+        "工作人员不能代替群众评价，也不能评价自己的服务",
+        "Staff may not rate on a visitor's behalf or rate their own service",
+    ),
+    "rating_wrong_window": (
+        ErrorKind.FORBIDDEN,
+        "{window} 号窗口的评价器不能评价在 {served_window} 号窗口办理的号码 {ticket}",
+        "The pad of window {window} cannot rate {ticket}, served at window {served_window}",
+    ),
+    "rating_bad_token": (
+        ErrorKind.FORBIDDEN,
+        "评价二维码无效，或不属于号码 {ticket}",
+        "This rating code is not valid for ticket {ticket}",
+    ),
+    "rating_channel_refused": (
+        ErrorKind.FORBIDDEN,
+        "不能通过{channel_zh}提交评价",
+        "Ratings cannot be given through the {channel} channel",
+    ),
+    "evaluation_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有评价记录 {record}",
+        "There is no evaluation record {record}",
+    ),
+    "correction_invalid": (
+        ErrorKind.INVALID,
+        "更正评价记录需要写明原因，并至少更正一项归属（事项、部门、窗口或人员）",
+        "A correction needs a note and at least one changed attribution "
+        "(service, department, window or staff)",
+    ),
+    "correction_superseded": (
+        ErrorKind.CONFLICT,
+        "评价记录 {record} 已被更正过，请更正最新的记录",
+        "Evaluation record {record} has been corrected already: correct the latest one",
+    ),
+    "work_order_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有工单 {order}",
+        "There is no work order {order}",
+    ),
+    "work_order_illegal_step": (
+        ErrorKind.CONFLICT,
+        "工单 {order} 当前为“{status_zh}”，不能{action_zh}",
+        "Work order {order} is {status}; it cannot take the step {action}",
+    ),
+    "work_order_note_required": (
+        ErrorKind.INVALID,
+        "{action_zh}需要填写说明",
+        "The step {action} needs a note",
+    ),
+    "work_order_note_too_long": (
+        ErrorKind.INVALID,
+        "说明最多 {limit} 个字，现有 {length} 个字",
+        "A note has at most {limit} characters, this one has {length}",
+    ),
+    "work_order_due_invalid": (
+        ErrorKind.INVALID,
+        "整改期限 {due} 应在今天和规定期限 {limit} 之间",
+        "The fix deadline {due} must fall between today and the set limit {limit}",
+    ),
+    "work_order_appeal_once": (
+        ErrorKind.CONFLICT,
+        "工单 {order} 已申诉过一次，不能再次申诉",
+        "Work order {order} has been appealed once already",
+    ),
+    "work_order_reviewer_conflict": (
+        ErrorKind.FORBIDDEN,
+        "申诉不能由被评价的工作人员或申诉人本人审核",
+        "An appeal cannot be reviewed by the staff member rated or by who appealed",
+    ),
+    "holiday_calendar_unknown": (
+        ErrorKind.CONFLICT,
+        "节假日日历还没有 {year} 年的安排（已知 {first}–{last} 年），请升级 chinese-calendar",
+        "The holiday calendar has no data for {year} (it knows {first}-{last}): "
+        "upgrade chinese-calendar",
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from hall.evaluation_store import m002_evaluations
 from hall.events import Event, EventType
 from hall.model import Lane, Outcome, ServiceState, Ticket, TicketStatus, WindowState
 from hall.queue import Move
@@ -141,6 +142,9 @@ def m003_print_jobs(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX print_jobs_queue ON print_jobs (printer, status, id)")
     db.execute("CREATE INDEX print_jobs_ticket ON print_jobs (ticket)")
+
+
+migrations(name="m004_evaluations")(m002_evaluations)
 
 
 @dataclass(frozen=True, slots=True)
