@@ -28,6 +28,7 @@ CLIENT_BACKLOG = 2000  # messages a client may fall behind before it is dropped
 @dataclass(eq=False)
 class Client:
     send: Send
+    staff: bool = False  # logged-in staff also get the events not meant for public screens
     queue: asyncio.Queue[str | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=CLIENT_BACKLOG)
     )
@@ -45,36 +46,40 @@ class Client:
 class Hub:
     def __init__(self, last_seq: int, snapshot: Snapshot) -> None:
         self.clients: set[Client] = set()
-        self.recent: deque[tuple[int, str]] = deque(maxlen=REPLAY_EVENTS)
+        self.recent: deque[tuple[int, str, bool]] = deque(maxlen=REPLAY_EVENTS)
         self.last_seq = last_seq
         self.snapshot = snapshot
 
     def publish(self, event: Event) -> None:
         """Called on the event loop right after the event's transaction committed."""
         text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
-        self.recent.append((event.seq, text))
+        public = event.type.public
+        self.recent.append((event.seq, text, public))
         self.last_seq = event.seq
         for client in self.clients:
-            client.offer(text)
+            if public or client.staff:
+                client.offer(text)
 
-    def attach(self, send: Send, since: int | None) -> tuple[Client, list[str]]:
+    def attach(
+        self, send: Send, since: int | None, staff: bool = False
+    ) -> tuple[Client, list[str]]:
         """Register a client and return what it must get first.
 
         Registering and taking the backlog happen with no await in between, so no event can
         fall into the gap between the two.
         """
-        client = Client(send)
-        backlog = self._backlog(since)
+        client = Client(send, staff)
+        backlog = self._backlog(since, staff)
         self.clients.add(client)
         return client, backlog
 
-    def _backlog(self, since: int | None) -> list[str]:
+    def _backlog(self, since: int | None, staff: bool) -> list[str]:
         if since is not None:
             if since == self.last_seq:
                 return []
             oldest = self.recent[0][0] if self.recent else self.last_seq + 1
             if oldest - 1 <= since < self.last_seq:
-                return [text for seq, text in self.recent if seq > since]
+                return [t for seq, t, public in self.recent if seq > since and (public or staff)]
         # New, too far behind, or ahead of us (a screen that saw another database): redraw.
         snap = {"type": "snapshot", "seq": self.last_seq, **self.snapshot()}
         return [json.dumps(snap, ensure_ascii=False, separators=(",", ":"))]
@@ -83,7 +88,7 @@ class Hub:
         """Fill the replay buffer from storage at start-up, so reconnects survive a restart."""
         for event in events:
             text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
-            self.recent.append((event.seq, text))
+            self.recent.append((event.seq, text, event.type.public))
 
     def detach(self, client: Client) -> None:
         self.clients.discard(client)

@@ -151,6 +151,17 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "This Idempotency-Key was already used for a different request",
     ),
     # 好差评: ratings, evaluation records and work orders.
+    "device_unknown": (ErrorKind.NOT_FOUND, "没有设备 {device}", "There is no device {device}"),
+    "device_required": (
+        ErrorKind.UNAUTHENTICATED,
+        "此设备尚未配对，请管理员在评价器上登录并配对窗口",
+        "This device is not paired: a manager must pair it with a window",
+    ),
+    "nothing_to_rate": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口还没有办结的号码可以评价",
+        "Window {window} has no finished service to rate",
+    ),
     "rating_level_invalid": (
         ErrorKind.INVALID,
         "评价等级应为 1 到 5，收到 {level}",

@@ -81,6 +81,7 @@ class EvaluationSettings:
     default_level: Level = Level.BASIC
     callback_working_days: int = 1  # 回访 within
     fix_working_days: int = 5  # 整改 within; 5 to 15 by province
+    pad_idle_seconds: int = 60  # an unanswered pad goes back to idle; the service stays unrated
 
 
 def evaluation_settings(
@@ -124,6 +125,7 @@ def evaluation_settings(
         default_level=Level(whole("default_level", int(d.default_level), 3, 5)),
         callback_working_days=whole("callback_working_days", d.callback_working_days, 1, 30),
         fix_working_days=whole("fix_working_days", d.fix_working_days, 1, 30),
+        pad_idle_seconds=whole("pad_idle_seconds", d.pad_idle_seconds, 10, 600),
     )
 
 
@@ -280,10 +282,13 @@ def rate(
     now: float,
     record_id: str | None = None,
 ) -> EvaluationRecord:
-    """A visitor's rating of a served ticket, or DomainError: who first, then when, then what.
+    """A visitor's rating of a served ticket, or DomainError: staff never; then a service not
+    finished yet (a pad has no window to match it against); then who; then once; then what.
 
     `existing` holds the records already stored for this ticket.
     """
+    if rater.staff_user is None and served.finished_at is None:
+        raise DomainError("rating_not_served", ticket=served.number)
     authorize_rating(served, rater)
     check_not_rated(served, existing)
     lv, reason, comment = validate_rating(level, reason, comment, settings)

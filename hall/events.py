@@ -26,11 +26,34 @@ class EventType(StrEnum):
     NOTICE_SET = "hall.notice"
     PRINT_JOB = "print.job"  # a slip queued, printing, printed, interrupted or expired
     PRINTER_STATUS = "printer.status"
+    RATING_INVITED = "evaluation.invited"  # the window's pad shows the five levels
+    RATED = "evaluation.rated"
+    RATING_CORRECTED = "evaluation.corrected"
+    WORK_ORDER_OPENED = "work_order.opened"
+    WORK_ORDER_STEP = "work_order.step"
+    WORK_ORDER_OVERDUE = "work_order.overdue"
+
+    @property
+    def public(self) -> bool:
+        """Whether any screen in the hall may see it; the rest go to logged-in staff only."""
+        return self not in _STAFF_ONLY
 
     @property
     def is_call(self) -> bool:
         """Calls are what screens show big and speak."""
         return self in (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
+
+
+# Ratings and their follow-up name staff and visitors' complaints: not for the hall's screens.
+_STAFF_ONLY = frozenset(
+    {
+        EventType.RATED,
+        EventType.RATING_CORRECTED,
+        EventType.WORK_ORDER_OPENED,
+        EventType.WORK_ORDER_STEP,
+        EventType.WORK_ORDER_OVERDUE,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,6 +147,22 @@ def m003_print_jobs(db: sqlite_utils.Database) -> None:
 migrations(name="m004_evaluations")(m002_evaluations)
 
 
+@migrations()
+def m005_devices(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            window INTEGER,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Remembered:
     """A stored answer to an idempotent request, returned again for the same key."""

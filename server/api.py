@@ -12,7 +12,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hall.accounts import Accounts, Actor, Role
+from hall.devices import Devices
 from hall.errors import DomainError
+from hall.feedback import Feedback
 from hall.hall import Answer, Hall
 from hall.model import Lane, Outcome
 from hall.queue import Move
@@ -31,6 +33,8 @@ class Parts:
     sessions: Sessions
     desk: TicketDesk
     spooler: Spooler
+    feedback: Feedback
+    devices: Devices
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
 

@@ -26,13 +26,16 @@ from display.playback import PlaybackError
 from display.tts import SpeechError
 from hall.accounts import Accounts
 from hall.config import ConfigError, HallConfig
+from hall.devices import Devices
 from hall.errors import DomainError
+from hall.evaluation import EvaluationSettings, evaluation_settings
 from hall.events import EventType
+from hall.feedback import Feedback
 from hall.hall import Hall
 from hall.storage import Store
 from printers import PrinterDevice, load_printers
 from printers.spooler import Spooler
-from server import api, live
+from server import api, feedback_api, live
 from server.http import (
     JSON,
     Sessions,
@@ -51,6 +54,7 @@ PAGES = {
     "/counter": "counter.html",
     "/screen": "screen.html",
     "/t/{token}": "ticket.html",
+    "/pad": "pad.html",
 }
 
 schemas = SchemaGenerator(
@@ -102,14 +106,28 @@ async def audio(request: Request) -> Response:
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
 
-async def _watch_the_day(hall: Hall) -> None:
-    """Close yesterday's leftovers soon after midnight, without waiting for a restart."""
+HOUSEKEEPING_SECONDS = 30
+
+
+async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
+    """The hall's clockwork: close yesterday soon after midnight, flag overdue work orders,
+    give default ratings where the hall's rules say so. Each task failing alone is retried."""
+    flagged: set[tuple[int, str]] = set()
+    ticks = 0
     while True:
-        await asyncio.sleep(30)
-        try:
-            hall.close_previous_days()
-        except Exception:  # a failed sweep is retried at the next tick
-            log.exception("closing the previous day failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        ticks += 1
+        jobs: list[tuple[str, Callable[[], object]]] = [
+            ("closing the previous day", hall.close_previous_days),
+            ("flagging overdue work orders", lambda: feedback.flag_overdue(flagged)),
+        ]
+        if ticks % 120 == 1:  # about hourly
+            jobs.append(("giving default ratings", feedback.give_default_ratings))
+        for name, job in jobs:
+            try:
+                job()
+            except Exception:
+                log.exception("%s failed", name)
 
 
 def secret_key(data_dir: Path) -> str:
@@ -122,16 +140,17 @@ def secret_key(data_dir: Path) -> str:
 
 
 @dataclass(frozen=True)
-class Devices:
-    """What the hall file says about devices, checked before anything starts."""
+class HallSetup:
+    """What the hall file says beyond the queue (devices, speech, ratings), checked first."""
 
     printers: dict[str, PrinterDevice]
     kiosks: dict[str, Kiosk]
     slip: SlipTexts
     speech: SpeechOptions
+    evaluation: EvaluationSettings
 
     @classmethod
-    def of(cls, config: HallConfig) -> Devices:
+    def of(cls, config: HallConfig) -> HallSetup:
         sections = config.sections
         try:
             printers = load_printers(sections.get("printers", {}))
@@ -142,7 +161,8 @@ class Devices:
             )
         except ValueError as exc:
             raise ConfigError(f"{config.source}: {exc}") from exc
-        return cls(printers, kiosks, slip, speech)
+        evaluation = evaluation_settings(sections.get("evaluation", {}), config.source)
+        return cls(printers, kiosks, slip, speech, evaluation)
 
 
 def create_app(
@@ -150,7 +170,7 @@ def create_app(
     data_dir: Path,
     clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
-    devices = Devices.of(config)
+    setup = HallSetup.of(config)
     data_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
@@ -168,12 +188,16 @@ def create_app(
         hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
         hub_ref.append(hub)
         accounts = Accounts(store)
-        announcer = await _speaker(devices.speech, data_dir, hall)
-        spooler = Spooler(hall, devices.printers)
+        announcer = await _speaker(setup.speech, data_dir, hall)
+        spooler = Spooler(hall, setup.printers)
         spooler.start()
-        desk = TicketDesk(hall, devices.kiosks, devices.slip, spooler)
+        desk = TicketDesk(hall, setup.kiosks, setup.slip, spooler)
         sessions = Sessions(secret_key(data_dir), accounts)
-        app.state.parts = api.Parts(hall, accounts, sessions, desk, spooler)
+        feedback = Feedback(hall, setup.evaluation)
+        hall.screen_settings["rating_pad"] = feedback.pad_settings()
+        app.state.parts = api.Parts(
+            hall, accounts, sessions, desk, spooler, feedback, Devices(store)
+        )
         app.state.hub = hub
         app.state.announcer = announcer
         log.info(
@@ -182,11 +206,11 @@ def create_app(
             len(config.services),
             len(config.windows),
         )
-        day_watch = asyncio.create_task(_watch_the_day(hall))
+        clockwork = asyncio.create_task(_housekeeping(hall, feedback))
         try:
             yield
         finally:
-            day_watch.cancel()
+            clockwork.cancel()
             await spooler.stop()
             if announcer is not None:
                 await announcer.close()
@@ -203,6 +227,7 @@ def create_app(
         return serve
 
     routes = [
+        *feedback_api.routes,
         *api.routes,
         *live.routes,
         Route("/openapi.json", openapi, include_in_schema=False),

@@ -1,0 +1,80 @@
+"""Paired devices: a rating pad is bound to one window by a manager, and holds a device token.
+
+A pad must never carry a staff login (staff may not rate), so it proves what it is with a
+token of its own, shown once when a manager pairs it and stored here only as a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from hall.storage import Store
+
+
+class DeviceKind(StrEnum):
+    PAD = "pad"  # 评价器: the rating pad at a window
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    id: str
+    kind: DeviceKind
+    window: int | None
+    name: str
+    created_by: str
+    created_at: float
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "window": self.window,
+            "name": self.name,
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+        }
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Devices:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def pair(self, kind: DeviceKind, window: int | None, name: str, by: str) -> tuple[Device, str]:
+        """Register a device; the token is returned this once and never stored in clear."""
+        device = Device(secrets.token_hex(6), kind, window, name, by, time.time())
+        token = secrets.token_urlsafe(24)
+        with self.store.transaction() as c:
+            c.execute(
+                "INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                (device.id, kind.value, window, name, _digest(token), by, device.created_at),
+            )
+        return device, token
+
+    def by_token(self, token: str) -> Device | None:
+        row = self.store.conn.execute(
+            "SELECT id, kind, window, name, created_by, created_at FROM devices "
+            "WHERE token_hash = ? AND revoked = 0",
+            (_digest(token),),
+        ).fetchone()
+        return Device(row[0], DeviceKind(row[1]), *row[2:]) if row else None
+
+    def all(self) -> list[Device]:
+        rows = self.store.conn.execute(
+            "SELECT id, kind, window, name, created_by, created_at FROM devices "
+            "WHERE revoked = 0 ORDER BY window, created_at"
+        ).fetchall()
+        return [Device(r[0], DeviceKind(r[1]), *r[2:]) for r in rows]
+
+    def revoke(self, device_id: str) -> bool:
+        with self.store.transaction() as c:
+            cur = c.execute("UPDATE devices SET revoked = 1 WHERE id = ?", (device_id,))
+        return cur.rowcount > 0

@@ -1,0 +1,304 @@
+"""好差评 at work: a rating is stored with the work order it opens, in one transaction,
+then announced; work orders step forward by who is allowed; daily jobs give default
+ratings and flag overdue work orders."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from hall import evaluation_store as records
+from hall import workorders as wo
+from hall.accounts import Actor, Role
+from hall.errors import DomainError
+from hall.evaluation import (
+    Channel,
+    EvaluationRecord,
+    EvaluationSettings,
+    Level,
+    Rater,
+    ServedTicket,
+    default_ratings,
+    needs_work_order,
+    rate,
+    served_ticket,
+)
+from hall.events import EventType
+from hall.hall import Hall
+from hall.model import TicketStatus
+from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
+
+
+def record_view(r: EvaluationRecord, private: bool = True) -> dict[str, Any]:
+    """A record for managers; identity masked (the full one never leaves the database)."""
+    from hall.ratings_report import mask_id_number, mask_name, mask_phone
+
+    view = {k: v for k, v in asdict(r).items() if not k.startswith("applicant_")}
+    view["channel"] = r.channel.value
+    view["level"] = int(r.level)
+    view["level_name"] = r.level.zh
+    view["bad"] = r.is_bad
+    if private:
+        view["applicant_name"] = mask_name(r.applicant_name) if r.applicant_name else None
+        view["applicant_id_number"] = (
+            mask_id_number(r.applicant_id_number) if r.applicant_id_number else None
+        )
+        view["applicant_phone"] = mask_phone(r.applicant_phone) if r.applicant_phone else None
+    return view
+
+
+def order_view(o: WorkOrder) -> dict[str, Any]:
+    view = asdict(o)
+    view["level"] = int(o.level)
+    view["level_name"] = o.level.zh
+    view["status_name"] = o.status.zh
+    view["steps"] = [{**asdict(step), "action_name": step.action.zh} for step in o.steps]
+    view["overdue"] = [d.value for d in wo.overdue(o, time.time())]
+    return view
+
+
+class Feedback:
+    def __init__(self, hall: Hall, settings: EvaluationSettings) -> None:
+        self.hall = hall
+        self.settings = settings
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.hall.store.conn
+
+    # -- rating ----------------------------------------------------------------------------
+
+    def served(self, ticket_id: int) -> ServedTicket:
+        ticket = self.hall.queue.tickets.get(ticket_id) or self.hall.store.ticket(ticket_id)
+        if ticket is None:
+            raise DomainError("ticket_unknown", ticket=ticket_id)
+        row = self.conn.execute(
+            "SELECT name FROM users WHERE username = ?", (ticket.staff,)
+        ).fetchone()
+        return served_ticket(ticket, self.hall.config, row[0] if row else None)
+
+    def rate(
+        self,
+        ticket_id: int,
+        rater: Rater,
+        level: object,
+        reason: str | None,
+        comment: str | None,
+    ) -> dict[str, Any]:
+        served = self.served(ticket_id)
+        existing = records.evaluations_for_ticket(self.conn, ticket_id)
+        now = time.time()
+        record = rate(
+            served,
+            rater,
+            level,
+            reason=reason,
+            comment=comment,
+            existing=existing,
+            settings=self.settings,
+            now=now,
+        )
+        order: WorkOrder | None = None
+
+        def write(c: sqlite3.Connection) -> None:
+            nonlocal order
+            records.insert_evaluation(c, record)
+            if needs_work_order(record):
+                order = wo.open_work_order(
+                    record,
+                    records.next_work_order_id(c),
+                    self.managers(),
+                    self.settings,
+                    self.hall.config.hall.timezone,
+                    now,
+                )
+                records.save_work_order(c, order)
+
+        data = {
+            "evaluation": record.id,
+            "ticket": {"id": record.ticket_id},
+            "number": record.ticket_number,
+            "window": record.window,
+            "staff": record.staff,
+            "level": int(record.level),
+            "level_name": record.level.zh,
+            "channel": record.channel.value,
+        }
+        self.hall.record(EventType.RATED, data, None, write)
+        if order is not None:
+            self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
+        return {"evaluation": record_view(record), "work_order": order.id if order else None}
+
+    def invite(self, window: int, actor: Actor) -> dict[str, Any]:
+        """The staff member asks the visitor to rate the service just finished at the window."""
+        w = self.hall.queue.window(window)
+        row = self.conn.execute(
+            "SELECT id FROM tickets WHERE window = ? AND status = ? ORDER BY finished_at DESC "
+            "LIMIT 1",
+            (w.number, TicketStatus.DONE.value),
+        ).fetchone()
+        if row is None:
+            raise DomainError("nothing_to_rate", window=window)
+        served = self.served(row[0])
+        if records.evaluations_for_ticket(self.conn, served.ticket_id):
+            raise DomainError("rating_already_given", ticket=served.number)
+        data = {
+            "window": window,
+            "ticket": {"id": served.ticket_id},
+            "number": served.number,
+            "staff_name": served.staff_name,
+        }
+        self.hall.record(EventType.RATING_INVITED, data, actor.username)
+        return data
+
+    def managers(self) -> tuple[str, ...]:
+        rows = self.conn.execute(
+            "SELECT username FROM users WHERE role IN (?, ?) AND active = 1 ORDER BY username",
+            (Role.MANAGER.value, Role.ADMIN.value),
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    # -- work orders -----------------------------------------------------------------------
+
+    def order(self, order_id: int) -> WorkOrder:
+        found = records.get_work_order(self.conn, order_id)
+        if found is None:
+            raise DomainError("work_order_unknown", order=order_id)
+        return found
+
+    def step(self, order_id: int, action: str, actor: Actor, fields: dict[str, Any]) -> WorkOrder:
+        """Take one step on a work order. Managers take every step; the staff member who
+        served may appeal their own review."""
+        order = self.order(order_id)
+        now = time.time()
+        by = actor.username
+        is_manager = actor.can(Role.MANAGER)
+        if not is_manager and not (action == "appeal" and order.staff == by):
+            raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
+        note = fields.get("note")
+        new = self._take(order, action, by, now, note, fields)
+
+        def write(c: sqlite3.Connection) -> None:
+            records.save_work_order(c, new)
+
+        self._announce_order(EventType.WORK_ORDER_STEP, new, by, write)
+        return new
+
+    def _take(
+        self,
+        o: WorkOrder,
+        action: str,
+        by: str,
+        now: float,
+        note: str | None,
+        f: dict[str, Any],
+    ) -> WorkOrder:
+        tz = self.hall.config.hall.timezone
+        if action == "call-back":
+            return wo.call_back(o, by, now, ContactResult(f["result"]), note)
+        if action == "fix-now":
+            return wo.fix_now(o, by, now, note or "")
+        if action == "plan-fix":
+            due = date.fromisoformat(f["due"]) if f.get("due") else None
+            return wo.plan_fix(o, by, now, f.get("plan") or "", due, tz)
+        if action == "complete-fix":
+            return wo.complete_fix(o, by, now, note or "")
+        if action == "explain":
+            return wo.explain(o, by, now, note or "")
+        if action == "tell":
+            return wo.tell_visitor(o, by, now, note)
+        if action == "satisfaction":
+            return wo.record_satisfaction(o, by, now, HandlingSatisfaction(f["satisfaction"]), note)
+        if action == "close":
+            return wo.close(o, by, now, note)
+        if action == "appeal":
+            return wo.appeal(o, by, now, AppealGround(f["ground"]), note or "")
+        if action == "review-appeal":
+            return wo.review_appeal(o, by, now, bool(f["accepted"]), note or "")
+        raise DomainError(
+            "bad_field",
+            field="action",
+            reason_zh=f"没有“{action}”步骤",
+            reason=f"there is no step {action!r}",
+        )
+
+    def _announce_order(
+        self,
+        event: EventType,
+        order: WorkOrder,
+        by: str | None,
+        write: Any = None,
+    ) -> None:
+        data = {
+            "work_order": order.id,
+            "number": order.ticket_number,
+            "status": order.status.value,
+            "status_name": order.status.zh,
+            "staff": order.staff,
+            "staff_name": order.staff_name,
+            "level": int(order.level),
+            "callback_due": order.callback_due,
+            "fix_due": order.fix_due,
+        }
+        self.hall.record(event, data, by, write)
+
+    # -- daily jobs ------------------------------------------------------------------------
+
+    def give_default_ratings(self) -> int:
+        """Services left unrated past the hall's limit get its default rating, marked so."""
+        days = self.settings.default_after_days
+        if days is None:
+            return 0
+        now = time.time()
+        unrated = records.unrated_ticket_ids(self.conn, now - days * 86400)
+        served = [self.served(tid) for tid in unrated]
+        made = default_ratings(served, self.settings, now)
+        if made:
+            with self.hall.store.transaction() as c:
+                records.insert_evaluations(c, made)
+        return len(made)
+
+    def flag_overdue(self, already: set[tuple[int, str]]) -> int:
+        """Announce each work order's passed deadline once (`already` remembers which)."""
+        now = time.time()
+        flagged = 0
+        for order in records.open_work_orders(self.conn):
+            for late in wo.overdue(order, now):
+                if (order.id, late.value) in already:
+                    continue
+                already.add((order.id, late.value))
+                data = {
+                    "work_order": order.id,
+                    "number": order.ticket_number,
+                    "deadline": late.value,
+                    "staff": order.staff,
+                    "staff_name": order.staff_name,
+                }
+                self.hall.record(EventType.WORK_ORDER_OVERDUE, data, None)
+                flagged += 1
+        return flagged
+
+    def level_choices(self) -> list[dict[str, Any]]:
+        return [
+            {"level": int(level), "name": level.zh, "bad": level.is_bad}
+            for level in sorted(Level, reverse=True)
+        ]
+
+    def pad_settings(self) -> dict[str, Any]:
+        return {
+            "levels": self.level_choices(),
+            "bad_reasons": list(self.settings.bad_reasons),
+            "other_reason": self.settings.other_reason,
+            "comment_max_chars": self.settings.comment_max_chars,
+            "idle_seconds": self.settings.pad_idle_seconds,
+        }
+
+    def channel_of(self, raw: str) -> Channel:
+        try:
+            channel = Channel(raw)
+        except ValueError:
+            raise DomainError("rating_channel_refused", channel=raw, channel_zh=raw) from None
+        return channel

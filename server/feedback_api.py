@@ -1,0 +1,429 @@
+"""The 好差评 API: rating from a window's pad or a ticket's QR code, evaluation records,
+bad-review work orders, rating reports and exports, and pairing rating pads."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hall import evaluation_store as records
+from hall.accounts import Role
+from hall.devices import DeviceKind
+from hall.errors import DomainError
+from hall.evaluation import Channel, EvaluationRecord, Rater, ServedTicket
+from hall.feedback import order_view, record_view
+from hall.ratings_report import (
+    Figures,
+    GroupBy,
+    figures,
+    figures_csv,
+    figures_xlsx,
+    province_adapter,
+    records_csv,
+    records_xlsx,
+)
+from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction
+from server.api import parts
+from server.http import JSON, Body
+
+DEVICE_PREFIX = "device "
+
+
+def device(request: Request) -> Any:
+    """The paired device this request comes from (Authorization: Device TOKEN), if any."""
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith(DEVICE_PREFIX):
+        return None
+    return parts(request).devices.by_token(auth[len(DEVICE_PREFIX) :].strip())
+
+
+def day_range(request: Request) -> tuple[float, float]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (both included) in the hall's time zone; today by default."""
+    hall = parts(request).hall
+    tz = hall.config.hall.timezone
+    today = hall.now().date()
+
+    def day(name: str) -> date:
+        raw = request.query_params.get(name)
+        if not raw:
+            return today
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                "bad_field", field=name, reason_zh="日期应写作 2026-11-28", reason="use 2026-11-28"
+            ) from None
+
+    first, last = day("from"), day("to")
+    if last < first:
+        raise DomainError(
+            "bad_field", field="to", reason_zh="不能早于开始日期", reason="is before from"
+        )
+    start = datetime.combine(first, time(), tz).timestamp()
+    return start, datetime.combine(last + timedelta(days=1), time(), tz).timestamp()
+
+
+async def pad_settings(request: Request) -> Response:
+    """
+    summary: What a rating pad shows (the five national levels, bad-review reasons, idle time).
+    responses:
+      200: {description: "{levels, bad_reasons, other_reason, comment_max_chars, idle_seconds}"}
+    """
+    return JSON(parts(request).feedback.pad_settings())
+
+
+async def rate(request: Request) -> Response:
+    """
+    summary: Rate one finished service (一次一评), from the window's pad or the ticket's QR code.
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [ticket, level, channel]
+            properties:
+              ticket: {type: integer}
+              level: {type: integer, minimum: 1, maximum: 5}
+              channel: {type: string, enum: [pad, qr]}
+              reason: {type: string, description: "needed for 不满意 and 非常不满意"}
+              comment: {type: string}
+              token: {type: string, description: "channel qr: the ticket's token"}
+    responses:
+      201: {description: "{evaluation, work_order}"}
+      403: {description: Not the serving window's pad, not the ticket's holder, or staff.}
+      409: {description: Not finished yet, or rated already.}
+      422: {description: A bad review without a reason, or a wrong field.}
+    """
+    p = parts(request)
+    body = await Body.read(request)
+    ticket = body.integer("ticket", low=1)
+    level = body._get("level", True)
+    channel = body.choice("channel", Channel)
+    reason = body.text("reason", required=False, max_len=40)
+    comment = body.text("comment", required=False, max_len=2000)
+    token = body.text("token", required=False, max_len=100)
+    body.done()
+    assert ticket is not None
+    actor = p.sessions.actor(request)
+    pad = device(request)
+    if channel is Channel.PAD:
+        window = pad.window if pad is not None and pad.kind is DeviceKind.PAD else None
+        if window is None:
+            raise DomainError("rating_channel_refused", channel="pad", channel_zh="未配对的评价器")
+        rater = Rater(Channel.PAD, window=window)
+    elif channel is Channel.QR:
+        rater = Rater(Channel.QR, token=token)
+    else:
+        raise DomainError("rating_channel_refused", channel=channel.value, channel_zh=channel.zh)
+    if actor is not None:  # whoever holds a staff login may not rate, even on a pad
+        rater = Rater(rater.channel, rater.window, rater.token, staff_user=actor.username)
+    return JSON(p.feedback.rate(ticket, rater, level, reason, comment), status_code=201)
+
+
+async def invite_rating(request: Request) -> Response:
+    """
+    summary: Ask the visitor to rate the service just finished at this window (on its pad).
+    responses:
+      200: {description: "{window, ticket, number}"}
+      409: {description: Nothing finished to rate, or rated already.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    n = request.path_params["n"]
+    w = p.hall.queue.window(n)
+    if w.staff != actor.username and not actor.can(Role.MANAGER):
+        raise DomainError("not_your_window", window=n)
+    return JSON(p.feedback.invite(n, actor))
+
+
+def _filtered(request: Request) -> list[EvaluationRecord]:
+    start, end = day_range(request)
+    found = records.evaluations_finished_between(parts(request).hall.store.conn, start, end)
+    q = request.query_params
+    if q.get("window"):
+        found = [r for r in found if str(r.window) == q["window"]]
+    if q.get("staff"):
+        found = [r for r in found if r.staff == q["staff"]]
+    if q.get("service"):
+        found = [r for r in found if r.service_id == q["service"]]
+    if q.get("level"):
+        found = [r for r in found if str(int(r.level)) == q["level"]]
+    if q.get("bad") == "1":
+        found = [r for r in found if r.is_bad]
+    return found
+
+
+async def list_evaluations(request: Request) -> Response:
+    """
+    summary: Evaluation records (manager); filters from, to, window, staff, service, level, bad.
+    responses:
+      200: {description: "{evaluations: [...]}: identities masked"}
+    """
+    parts(request).sessions.require(request, Role.MANAGER)
+    return JSON({"evaluations": [record_view(r) for r in _filtered(request)]})
+
+
+async def export_evaluations(request: Request) -> Response:
+    """
+    summary: Export records as csv, xlsx, or json for a provincial platform (?format, ?adapter).
+    responses:
+      200: {description: The file.}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    found = _filtered(request)
+    tz = p.hall.config.hall.timezone
+    kind = request.query_params.get("format", "csv")
+    if kind == "json":
+        name = request.query_params.get("adapter", "generic-v1")
+        try:
+            adapter = province_adapter(name, p.hall.config.hall.name, p.hall.config.hall.name, tz)
+        except (ValueError, KeyError) as exc:
+            raise DomainError(
+                "bad_field", field="adapter", reason_zh=str(exc), reason=str(exc)
+            ) from None
+        data = await asyncio.to_thread(adapter.export, found)
+        return _download(data, "application/json", "evaluations.json")
+    if kind == "xlsx":
+        data = await asyncio.to_thread(records_xlsx, found, tz)
+        return _download(data, XLSX, "evaluations.xlsx")
+    return _download(await asyncio.to_thread(records_csv, found, tz), CSV, "evaluations.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def _download(data: bytes, media: str, name: str) -> Response:
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def figures_view(f: Figures) -> dict[str, Any]:
+    view = asdict(f)
+    for name in (
+        "good_rate",
+        "own_good_rate",
+        "unrated_rate",
+        "bad_reply_rate",
+        "rectify_rate",
+        "handling_satisfaction_rate",
+        "score",
+    ):
+        view[name] = getattr(f, name)
+    return view
+
+
+async def rating_report(request: Request) -> Response:
+    """
+    summary: "好评率, 主动评价好评率, 未评率, 差评回复率, 回访整改率, 回访整改满意率 and a 10-point
+      score, by hall, day, window, staff, service or department (?by, ?from, ?to, ?format)."
+    responses:
+      200: {description: "{groups: [...]} or a csv/xlsx file"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    try:
+        by = GroupBy(request.query_params.get("by", "hall"))
+    except ValueError:
+        options = ", ".join(g.value for g in GroupBy)
+        raise DomainError(
+            "bad_field",
+            field="by",
+            reason_zh=f"应为 {options} 之一",
+            reason=f"must be one of {options}",
+        ) from None
+    start, end = day_range(request)
+    groups = await asyncio.to_thread(_figures, p, start, end, by)
+    kind = request.query_params.get("format", "json")
+    if kind == "csv":
+        return _download(figures_csv(groups), CSV, f"ratings-by-{by.value}.csv")
+    if kind == "xlsx":
+        return _download(figures_xlsx(groups), XLSX, f"ratings-by-{by.value}.xlsx")
+    return JSON({"by": by.value, "groups": [figures_view(g) for g in groups]})
+
+
+def _figures(p: Any, start: float, end: float, by: GroupBy) -> list[Figures]:
+    """Read on a connection of its own: a year's report must not hold up the hall."""
+    from hall.evaluation import served_ticket
+    from hall.storage import _ticket_from_row
+
+    config = p.hall.config
+    with p.hall.store.reader() as c:
+        found = records.evaluations_finished_between(c, start, end)
+        orders = records.work_orders_finished_between(c, start, end)
+        names = dict(c.execute("SELECT username, name FROM users").fetchall())
+        rows = c.execute(
+            "SELECT * FROM tickets WHERE status = 'done' AND finished_at >= ? AND finished_at < ?",
+            (start, end),
+        ).fetchall()
+        served: list[ServedTicket] = [
+            served_ticket(t, config, names.get(t.staff))
+            for t in (_ticket_from_row(dict(row)) for row in rows)
+            if t.service in config.services
+        ]
+    return figures(found, served, orders, by, config.hall.timezone)
+
+
+async def list_work_orders(request: Request) -> Response:
+    """
+    summary: Bad-review work orders (?status=open|all); staff see only their own.
+    responses:
+      200: {description: "{work_orders: [...]}"}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    c = p.hall.store.conn
+    if request.query_params.get("status", "open") == "open":
+        found = records.open_work_orders(c)
+    else:
+        start, end = day_range(request)
+        found = records.work_orders_finished_between(c, start, end)
+    if not actor.can(Role.MANAGER):
+        found = [o for o in found if o.staff == actor.username]
+    return JSON({"work_orders": [order_view(o) for o in found]})
+
+
+async def get_work_order(request: Request) -> Response:
+    """
+    summary: One work order with every step (who, when, what).
+    responses:
+      200: {description: The work order.}
+      404: {description: No such work order.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    order = p.feedback.order(request.path_params["id"])
+    if not actor.can(Role.MANAGER) and order.staff != actor.username:
+        raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
+    view = order_view(order)
+    found = records.get_evaluation(p.hall.store.conn, order.evaluation_id)
+    view["evaluation"] = record_view(found) if found else None
+    return JSON(view)
+
+
+async def work_order_step(request: Request) -> Response:
+    """
+    summary: "A step on a work order: call-back {result}, fix-now {note}, plan-fix {plan, due},
+      complete-fix {note}, explain {note}, tell {note}, satisfaction {satisfaction}, close,
+      appeal {ground, note}, review-appeal {accepted, note}."
+    responses:
+      200: {description: The work order after the step.}
+      409: {description: The step is not allowed now.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    action = request.path_params["action"]
+    body = await Body.read(request, empty_ok=True)
+    fields: dict[str, Any] = {"note": body.text("note", required=False, max_len=1000)}
+    if action == "call-back":
+        fields["result"] = body.choice("result", ContactResult).value
+    elif action == "plan-fix":
+        fields["plan"] = body.text("plan", max_len=1000)
+        fields["due"] = body.text("due", required=False, max_len=10)
+    elif action == "satisfaction":
+        fields["satisfaction"] = body.choice("satisfaction", HandlingSatisfaction).value
+    elif action == "appeal":
+        fields["ground"] = body.choice("ground", AppealGround).value
+    elif action == "review-appeal":
+        body.seen.add("accepted")
+        accepted = body.data.get("accepted")
+        if not isinstance(accepted, bool):
+            raise DomainError(
+                "bad_field",
+                field="accepted",
+                reason_zh="应为 true 或 false",
+                reason="must be true or false",
+            )
+        fields["accepted"] = accepted
+    body.done()
+    order = p.feedback.step(request.path_params["id"], action, actor, fields)
+    return JSON(order_view(order))
+
+
+async def pair_device(request: Request) -> Response:
+    """
+    summary: Pair a rating pad with a window (manager); answers its token, shown this once.
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [window]
+            properties: {window: {type: integer}, name: {type: string}}
+    responses:
+      201: {description: "{device, token}"}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request)
+    window = body.integer("window", low=1)
+    name = body.text("name", required=False, max_len=40)
+    body.done()
+    assert window is not None
+    p.hall.queue.window(window)
+    made, token = p.devices.pair(
+        DeviceKind.PAD, window, name or f"{window}号窗口评价器", actor.username
+    )
+    return JSON({"device": made.view(), "token": token}, status_code=201)
+
+
+async def list_devices(request: Request) -> Response:
+    """
+    summary: Paired devices (manager).
+    responses:
+      200: {description: "{devices: [...]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    return JSON({"devices": [d.view() for d in p.devices.all()]})
+
+
+async def revoke_device(request: Request) -> Response:
+    """
+    summary: Unpair a device (manager); its token stops working at once.
+    responses:
+      200: {description: "{revoked: true}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    if not p.devices.revoke(request.path_params["id"]):
+        raise DomainError("device_unknown", device=request.path_params["id"])
+    return JSON({"revoked": True})
+
+
+async def this_device(request: Request) -> Response:
+    """
+    summary: The device this token belongs to (a pad asks which window it serves).
+    responses:
+      200: {description: "{device}"}
+      401: {description: Not a paired device.}
+    """
+    found = device(request)
+    if found is None:
+        raise DomainError("device_required")
+    return JSON({"device": found.view()})
+
+
+routes = [
+    Route("/api/evaluations/settings", pad_settings, methods=["GET"]),
+    Route("/api/evaluations/export", export_evaluations, methods=["GET"]),
+    Route("/api/evaluations", rate, methods=["POST"]),
+    Route("/api/evaluations", list_evaluations, methods=["GET"]),
+    Route("/api/windows/{n:int}/invite-rating", invite_rating, methods=["POST"]),
+    Route("/api/reports/ratings", rating_report, methods=["GET"]),
+    Route("/api/work-orders", list_work_orders, methods=["GET"]),
+    Route("/api/work-orders/{id:int}", get_work_order, methods=["GET"]),
+    Route("/api/work-orders/{id:int}/{action:str}", work_order_step, methods=["POST"]),
+    Route("/api/devices", pair_device, methods=["POST"]),
+    Route("/api/devices", list_devices, methods=["GET"]),
+    Route("/api/devices/me", this_device, methods=["GET"]),
+    Route("/api/devices/{id:str}/revoke", revoke_device, methods=["POST"]),
+]
