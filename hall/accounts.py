@@ -76,6 +76,17 @@ class Accounts:
                 raise ValueError(f"there is no user {username!r}")
             c.execute("UPDATE sessions SET revoked = 1 WHERE username = ?", (username,))
 
+    def set_active(self, username: str, active: bool) -> None:
+        """Disable or enable an account; disabling ends its sessions at once."""
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "UPDATE users SET active = ? WHERE username = ?", (int(active), username)
+            )
+            if cur.rowcount == 0:
+                raise ValueError(f"there is no user {username!r}")
+            if not active:
+                c.execute("UPDATE sessions SET revoked = 1 WHERE username = ?", (username,))
+
     def lookup(self, username: str) -> tuple[Actor | None, str]:
         """The user and their password hash; a dummy hash for an unknown or disabled user."""
         row = self.store.conn.execute(

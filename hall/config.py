@@ -16,7 +16,15 @@ from hall.model import QueuePolicy
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
 
 # Sections owned by other packages: kept raw here, checked by their owners at start-up.
-ADAPTER_SECTIONS = ("speech", "printers", "kiosks", "slip", "alerts", "evaluation")
+ADAPTER_SECTIONS = (
+    "speech",
+    "printers",
+    "kiosks",
+    "slip",
+    "alerts",
+    "evaluation",
+    "help_points",
+)
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS_RE = re.compile(
@@ -269,7 +277,7 @@ class _Reader:
                 hours=hours,
                 hours_text=hours_text,
                 standard_minutes=self.number(t, "standard_minutes", path, 10.0, 0.5) or 10.0,
-                wait_alert_minutes=self.number(t, "wait_alert_minutes", path, 30.0, 1) or 30.0,
+                wait_alert_minutes=self.number(t, "wait_alert_minutes", path, 30.0, 0.05) or 30.0,
             )
         return out
 

@@ -150,6 +150,26 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "同一个 Idempotency-Key 已用于另一个请求",
         "This Idempotency-Key was already used for a different request",
     ),
+    "alert_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有未处理的提醒 {alert}",
+        "There is no open alert {alert}",
+    ),
+    "help_point_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有编号为 {point} 的帮办点",
+        "There is no help point {point}",
+    ),
+    "help_call_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有帮办呼叫 {call}",
+        "There is no help call {call}",
+    ),
+    "help_call_closed": (
+        ErrorKind.CONFLICT,
+        "帮办呼叫 {call} 已处理完毕",
+        "Help call {call} is resolved already",
+    ),
     # 好差评: ratings, evaluation records and work orders.
     "device_unknown": (ErrorKind.NOT_FOUND, "没有设备 {device}", "There is no device {device}"),
     "device_required": (

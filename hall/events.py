@@ -31,7 +31,15 @@ class EventType(StrEnum):
     RATING_CORRECTED = "evaluation.corrected"
     WORK_ORDER_OPENED = "work_order.opened"
     WORK_ORDER_STEP = "work_order.step"
-    WORK_ORDER_OVERDUE = "work_order.overdue"
+    ALERT_RAISED = "alert.raised"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
+    ALERT_RESOLVED = "alert.resolved"
+    HELP_CALLED = "help.called"  # 呼叫帮办: the point's screen and the helpers' pages follow it
+    HELP_ACKNOWLEDGED = "help.acknowledged"  # someone is on the way
+    HELP_RESOLVED = "help.resolved"
+    TICKET_MOVED = "ticket.moved"  # a manager moved a waiting ticket to another service
+    WINDOW_MESSAGE = "window.message"  # a manager's message to a window's counter page
+    USER_CHANGED = "admin.user"  # an account added, disabled or its password reset
 
     @property
     def public(self) -> bool:
@@ -51,7 +59,11 @@ _STAFF_ONLY = frozenset(
         EventType.RATING_CORRECTED,
         EventType.WORK_ORDER_OPENED,
         EventType.WORK_ORDER_STEP,
-        EventType.WORK_ORDER_OVERDUE,
+        EventType.ALERT_RAISED,
+        EventType.ALERT_ACKNOWLEDGED,
+        EventType.ALERT_RESOLVED,
+        EventType.WINDOW_MESSAGE,
+        EventType.USER_CHANGED,
     }
 )
 

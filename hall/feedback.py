@@ -261,26 +261,6 @@ class Feedback:
                 records.insert_evaluations(c, made)
         return len(made)
 
-    def flag_overdue(self, already: set[tuple[int, str]]) -> int:
-        """Announce each work order's passed deadline once (`already` remembers which)."""
-        now = time.time()
-        flagged = 0
-        for order in records.open_work_orders(self.conn):
-            for late in wo.overdue(order, now):
-                if (order.id, late.value) in already:
-                    continue
-                already.add((order.id, late.value))
-                data = {
-                    "work_order": order.id,
-                    "number": order.ticket_number,
-                    "deadline": late.value,
-                    "staff": order.staff,
-                    "staff_name": order.staff_name,
-                }
-                self.hall.record(EventType.WORK_ORDER_OVERDUE, data, None)
-                flagged += 1
-        return flagged
-
     def level_choices(self) -> list[dict[str, Any]]:
         return [
             {"level": int(level), "name": level.zh, "bad": level.is_bad}

@@ -14,6 +14,7 @@ from typing import Any
 
 from hall.accounts import Actor
 from hall.config import HallConfig
+from hall.daystats import DayStats
 from hall.errors import DomainError
 from hall.estimate import WaitEstimator
 from hall.events import Event, EventType
@@ -69,6 +70,7 @@ class Hall:
         self._seed_estimator()
         self.notice = store.setting("hall.notice", config.hall.notice) or ""
         self.day = ""
+        self.stats = DayStats("")
         # Adapters that add to an event before it is stored (speech adds a call's audio URL).
         self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
         self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
@@ -103,6 +105,7 @@ class Hall:
                 self._run(self.queue.sign_out(w.number, now), None, None, _ticket_answer)
         self.estimator = WaitEstimator(self.config)
         self._seed_estimator()
+        self.stats = DayStats.load(self.store.conn, today)
         self.day = today
         return closed
 
@@ -292,6 +295,7 @@ class Hall:
             extra = lambda c: also(c, ticket, result.body)  # noqa: E731
         seq = self.store.commit(move, data, at, actor, remember, extra)
         self.queue.apply(move)
+        self.stats.observe(move)
         t = move.ticket
         if t is not None and t.status is TicketStatus.DONE and t.started_at and t.finished_at:
             self.estimator.observe(t.service, t.finished_at - t.started_at)

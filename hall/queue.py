@@ -37,6 +37,7 @@ _ACTION_ZH = {
     "transferred": "转移",
     "parked": "挂起",
     "cancelled": "取消",
+    "moved": "移到其他业务",
 }
 
 # A heap entry: the ordering key, the ticket id, and the very ticket value that was queued.
@@ -434,6 +435,16 @@ class Queue:
     def stale(self, today: str) -> list[int]:
         """Open tickets from days before today, oldest first."""
         return sorted(t.id for t in self.tickets.values() if t.day < today)
+
+    def move(self, ticket_id: int, to_service: str, now: datetime) -> Move:
+        """A manager moves a waiting ticket to another service; it keeps its time in the queue."""
+        ticket = self.ticket(ticket_id)
+        self._require(ticket, "moved", TicketStatus.WAITING)
+        service = self.service(to_service)
+        if service.id == ticket.service:
+            raise DomainError("same_service", ticket=ticket.number, service_name=service.name)
+        new_t = replace(ticket, service=service.id, directed_window=None)
+        return Move(EventType.TICKET_MOVED, ticket=new_t, detail={"from_service": ticket.service})
 
     def set_service_open(self, service_id: str, is_open: bool, message: str | None) -> Move:
         self.service(service_id)

@@ -12,10 +12,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hall.accounts import Accounts, Actor, Role
+from hall.alerting import AlertBook
 from hall.devices import Devices
 from hall.errors import DomainError
 from hall.feedback import Feedback
 from hall.hall import Answer, Hall
+from hall.help import HelpDesk
 from hall.model import Lane, Outcome
 from hall.queue import Move
 from printers.spooler import Spooler
@@ -35,6 +37,8 @@ class Parts:
     spooler: Spooler
     feedback: Feedback
     devices: Devices
+    alerts: AlertBook
+    help: HelpDesk
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
 

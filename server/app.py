@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -25,17 +26,21 @@ from display.hub import REPLAY_EVENTS, Hub
 from display.playback import PlaybackError
 from display.tts import SpeechError
 from hall.accounts import Accounts
+from hall.alerting import AlertBook
+from hall.alerts import AlertSettings, alert_settings
 from hall.config import ConfigError, HallConfig
 from hall.devices import Devices
 from hall.errors import DomainError
 from hall.evaluation import EvaluationSettings, evaluation_settings
-from hall.events import EventType
+from hall.events import Event, EventType
 from hall.feedback import Feedback
 from hall.hall import Hall
+from hall.help import HelpDesk, HelpPoint, help_points
+from hall.monitor import conditions
 from hall.storage import Store
 from printers import PrinterDevice, load_printers
 from printers.spooler import Spooler
-from server import api, feedback_api, live
+from server import api, feedback_api, live, manager_api
 from server.http import (
     JSON,
     Sessions,
@@ -55,6 +60,9 @@ PAGES = {
     "/screen": "screen.html",
     "/t/{token}": "ticket.html",
     "/pad": "pad.html",
+    "/help/{point}": "help.html",
+    "/dashboard": "dashboard.html",
+    "/reports": "reports.html",
 }
 
 schemas = SchemaGenerator(
@@ -106,20 +114,59 @@ async def audio(request: Request) -> Response:
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
 
+# Events after which the alerts are checked at once rather than at the next tick.
+_ALERTING_EVENTS = frozenset(
+    {
+        EventType.PRINTER_STATUS,
+        EventType.HELP_CALLED,
+        EventType.HELP_ACKNOWLEDGED,
+        EventType.HELP_RESOLVED,
+        EventType.WORK_ORDER_OPENED,
+        EventType.WORK_ORDER_STEP,
+        EventType.WINDOW_PAUSED,
+        EventType.WINDOW_RESUMED,
+    }
+)
+
+
+def _publish(hub: Hub, nudges: list[Callable[[], None]], event: Event) -> None:
+    hub.publish(event)
+    if event.type in _ALERTING_EVENTS:
+        for nudge in nudges:
+            nudge()
+
+
+async def _watch_alerts(
+    hall: Hall,
+    book: AlertBook,
+    settings: AlertSettings,
+    spooler: Spooler,
+    help_desk: HelpDesk,
+    nudged: asyncio.Event,
+) -> None:
+    """Check every few seconds, and at once after an event that may raise an alert."""
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(nudged.wait(), settings.check_seconds)
+        nudged.clear()
+        try:
+            book.sync(conditions(hall, settings, spooler.statuses, help_desk))
+        except Exception:  # the next check tries again
+            log.exception("checking alerts failed")
+
+
 HOUSEKEEPING_SECONDS = 30
 
 
 async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
-    """The hall's clockwork: close yesterday soon after midnight, flag overdue work orders,
-    give default ratings where the hall's rules say so. Each task failing alone is retried."""
-    flagged: set[tuple[int, str]] = set()
+    """The hall's clockwork: close yesterday soon after midnight, give default ratings where
+    the hall's rules say so. Each task failing alone is retried at the next tick."""
     ticks = 0
     while True:
         await asyncio.sleep(HOUSEKEEPING_SECONDS)
         ticks += 1
         jobs: list[tuple[str, Callable[[], object]]] = [
             ("closing the previous day", hall.close_previous_days),
-            ("flagging overdue work orders", lambda: feedback.flag_overdue(flagged)),
         ]
         if ticks % 120 == 1:  # about hourly
             jobs.append(("giving default ratings", feedback.give_default_ratings))
@@ -148,6 +195,8 @@ class HallSetup:
     slip: SlipTexts
     speech: SpeechOptions
     evaluation: EvaluationSettings
+    alerts: AlertSettings
+    help_points: dict[str, HelpPoint]
 
     @classmethod
     def of(cls, config: HallConfig) -> HallSetup:
@@ -159,10 +208,12 @@ class HallSetup:
             speech = speech_options(
                 sections.get("speech", {}), max(config.windows), Path(config.source).parent
             )
+            alerts = alert_settings(sections.get("alerts", {}))
+            points = help_points(sections.get("help_points", {}))
         except ValueError as exc:
             raise ConfigError(f"{config.source}: {exc}") from exc
         evaluation = evaluation_settings(sections.get("evaluation", {}), config.source)
-        return cls(printers, kiosks, slip, speech, evaluation)
+        return cls(printers, kiosks, slip, speech, evaluation, alerts, points)
 
 
 def create_app(
@@ -177,11 +228,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store(data_dir / "hallcall.db")
         hub_ref: list[Hub] = []
+        nudges: list[Callable[[], None]] = []
         hall = Hall(
             config,
             store,
             clock or (lambda: datetime.now(UTC)),
-            publish=lambda event: hub_ref[0].publish(event),
+            publish=lambda event: _publish(hub_ref[0], nudges, event),
         )
         last = store.last_seq()
         hub = Hub(last, hall.snapshot)
@@ -195,8 +247,15 @@ def create_app(
         sessions = Sessions(secret_key(data_dir), accounts)
         feedback = Feedback(hall, setup.evaluation)
         hall.screen_settings["rating_pad"] = feedback.pad_settings()
+        help_desk = HelpDesk(hall, setup.help_points)
+        alert_book = AlertBook(hall)
         app.state.parts = api.Parts(
-            hall, accounts, sessions, desk, spooler, feedback, Devices(store)
+            hall, accounts, sessions, desk, spooler, feedback, Devices(store), alert_book, help_desk
+        )
+        watch = asyncio.Event()
+        nudges.append(watch.set)
+        alarm = asyncio.create_task(
+            _watch_alerts(hall, alert_book, setup.alerts, spooler, help_desk, watch)
         )
         app.state.hub = hub
         app.state.announcer = announcer
@@ -211,6 +270,7 @@ def create_app(
             yield
         finally:
             clockwork.cancel()
+            alarm.cancel()
             await spooler.stop()
             if announcer is not None:
                 await announcer.close()
@@ -228,6 +288,7 @@ def create_app(
 
     routes = [
         *feedback_api.routes,
+        *manager_api.routes,
         *api.routes,
         *live.routes,
         Route("/openapi.json", openapi, include_in_schema=False),

@@ -113,13 +113,13 @@ def ok(response: httpx.Response) -> Any:
     return response.json()
 
 
-def next_message(ws: Any, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
-    """The next websocket message of `kind` whose fields equal `match`, within `timeout`."""
+def next_message(ws: Any, type_: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+    """The next websocket message of type `type_` whose fields equal `match`, in `timeout`."""
     import json
 
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         message = json.loads(ws.recv(timeout=left))
-        if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+        if message["type"] == type_ and all(message.get(k) == v for k, v in match.items()):
             return dict(message)
-    raise AssertionError(f"no {kind} {match} within {timeout} s")
+    raise AssertionError(f"no {type_} {match} within {timeout} s")

@@ -1,0 +1,184 @@
+"""Help calls (呼叫帮办): a button at a self-service point alerts the staff assigned to help;
+one of them acknowledges ("on my way"), the point's screen says so, and resolving closes it.
+Response and resolution times are kept for reports."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hall.accounts import Actor
+from hall.errors import DomainError
+from hall.events import EventType
+from hall.hall import Hall
+
+
+@dataclass(frozen=True, slots=True)
+class HelpPoint:
+    id: str
+    name: str
+    helpers: tuple[str, ...]  # usernames told of its calls; empty: every staff member
+
+
+def help_points(section: Mapping[str, Any]) -> dict[str, HelpPoint]:
+    """[help_points.ID]: name = "24小时自助区", helpers = ["li"]; ValueError names the key."""
+    out = {}
+    for pid, table in section.items():
+        where = f"help_points.{pid}"
+        if not isinstance(table, Mapping):
+            raise ValueError(f"{where}: expected a table like [help_points.{pid}]")
+        unknown = sorted(set(table) - {"name", "helpers"})
+        if unknown:
+            raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: name, helpers)")
+        name = table.get("name", pid)
+        helpers = table.get("helpers", [])
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{where}.name: expected text")
+        if not isinstance(helpers, list) or not all(isinstance(h, str) for h in helpers):
+            raise ValueError(f"{where}.helpers: expected a list of usernames")
+        out[pid] = HelpPoint(pid, name.strip(), tuple(helpers))
+    return out
+
+
+_COLUMNS = "id, point, raised_at, acknowledged_by, acknowledged_at, resolved_by, resolved_at"
+
+
+class HelpDesk:
+    def __init__(self, hall: Hall, points: Mapping[str, HelpPoint]) -> None:
+        self.hall = hall
+        self.points = dict(points)
+
+    def point(self, point_id: str) -> HelpPoint:
+        try:
+            return self.points[point_id]
+        except KeyError:
+            raise DomainError("help_point_unknown", point=point_id) from None
+
+    def view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        call_id, point, raised, ack_by, ack_at, res_by, res_at = row
+        state = "resolved" if res_at else "on_the_way" if ack_at else "waiting"
+        return {
+            "id": call_id,
+            "point": point,
+            "point_name": self.points[point].name if point in self.points else point,
+            "state": state,
+            "raised_at": raised,
+            "acknowledged_by": ack_by,
+            "acknowledged_by_name": self._name(ack_by),
+            "acknowledged_at": ack_at,
+            "resolved_by": res_by,
+            "resolved_at": res_at,
+            "response_seconds": ack_at - raised if ack_at else None,
+            "resolution_seconds": res_at - raised if res_at else None,
+        }
+
+    def _name(self, username: str | None) -> str | None:
+        if username is None:
+            return None
+        row = self.hall.store.conn.execute(
+            "SELECT name FROM users WHERE username = ?", (username,)
+        ).fetchone()
+        return row[0] if row else username
+
+    def current(self, point_id: str) -> dict[str, Any] | None:
+        self.point(point_id)
+        row = self.hall.store.conn.execute(
+            f"SELECT {_COLUMNS} FROM help_calls WHERE point = ? AND resolved_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (point_id,),
+        ).fetchone()
+        return self.view(row) if row else None
+
+    def call(self, point_id: str) -> dict[str, Any]:
+        """Press the button: a second press while a call is open is the same call."""
+        self.point(point_id)
+        if (open_call := self.current(point_id)) is not None:
+            return open_call
+        now = time.time()
+        data: dict[str, Any] = {}
+
+        def write(c: sqlite3.Connection) -> None:
+            cur = c.execute(
+                "INSERT INTO help_calls (point, raised_at) VALUES (?, ?)", (point_id, now)
+            )
+            data.update(self.view((cur.lastrowid, point_id, now, None, None, None, None)))
+
+        self.hall.record(EventType.HELP_CALLED, data, None, write)
+        return data
+
+    def acknowledge(self, call_id: int, actor: Actor) -> dict[str, Any]:
+        call = self._open(call_id)
+        if call["state"] == "on_the_way":
+            return call
+        return self._update(call_id, "acknowledged", actor, EventType.HELP_ACKNOWLEDGED)
+
+    def resolve(self, call_id: int, actor: Actor) -> dict[str, Any]:
+        call = self._open(call_id)
+        if call["state"] == "waiting":  # resolved without an "on my way": they came anyway
+            self._update(call_id, "acknowledged", actor, EventType.HELP_ACKNOWLEDGED)
+        return self._update(call_id, "resolved", actor, EventType.HELP_RESOLVED)
+
+    def _update(self, call_id: int, step: str, actor: Actor, event: EventType) -> dict[str, Any]:
+        now = time.time()
+        data: dict[str, Any] = {}
+
+        def write(c: sqlite3.Connection) -> None:
+            c.execute(
+                f"UPDATE help_calls SET {step}_by = ?, {step}_at = ? WHERE id = ?",
+                (actor.username, now, call_id),
+            )
+            row = c.execute(f"SELECT {_COLUMNS} FROM help_calls WHERE id = ?", (call_id,))
+            data.update(self.view(row.fetchone()))
+
+        self.hall.record(event, data, actor.username, write)
+        return data
+
+    def _open(self, call_id: int) -> dict[str, Any]:
+        row = self.hall.store.conn.execute(
+            f"SELECT {_COLUMNS} FROM help_calls WHERE id = ?", (call_id,)
+        ).fetchone()
+        if row is None:
+            raise DomainError("help_call_unknown", call=call_id)
+        call = self.view(row)
+        if call["state"] == "resolved":
+            raise DomainError("help_call_closed", call=call_id)
+        return call
+
+    def calls(self, start: float, end: float, open_only: bool = False) -> list[dict[str, Any]]:
+        where = "resolved_at IS NULL" if open_only else "raised_at >= ? AND raised_at < ?"
+        params: tuple[float, ...] = () if open_only else (start, end)
+        rows = self.hall.store.conn.execute(
+            f"SELECT {_COLUMNS} FROM help_calls WHERE {where} ORDER BY id", params
+        ).fetchall()
+        return [self.view(r) for r in rows]
+
+    def report(self, start: float, end: float) -> list[dict[str, Any]]:
+        """Per point: calls, and average and longest response and resolution times."""
+        out = []
+        calls = self.calls(start, end)
+        for pid, point in self.points.items():
+            mine = [c for c in calls if c["point"] == pid]
+            responses = [c["response_seconds"] for c in mine if c["response_seconds"] is not None]
+            resolutions = [
+                c["resolution_seconds"] for c in mine if c["resolution_seconds"] is not None
+            ]
+            out.append(
+                {
+                    "point": pid,
+                    "point_name": point.name,
+                    "calls": len(mine),
+                    "open": sum(1 for c in mine if c["state"] != "resolved"),
+                    "response_avg_seconds": _avg(responses),
+                    "response_max_seconds": max(responses, default=None),
+                    "resolution_avg_seconds": _avg(resolutions),
+                    "resolution_max_seconds": max(resolutions, default=None),
+                }
+            )
+        return out
+
+
+def _avg(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None

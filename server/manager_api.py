@@ -1,0 +1,289 @@
+"""The manager's API: the live dashboard, alerts, help calls, moving tickets, messages to
+windows, and staff accounts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hall.accounts import Role
+from hall.errors import DomainError
+from hall.events import EventType
+from hall.monitor import dashboard
+from server.api import parts
+from server.feedback_api import day_range
+from server.http import JSON, Body, answer, once
+
+
+async def get_dashboard(request: Request) -> Response:
+    """
+    summary: "The hall now: per service waiting, longest and average wait, estimate, taken and
+      served today; per window state since when, staff, served and average handling."
+    responses:
+      200: {description: "{services, windows, alerts}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    view = dashboard(p.hall)
+    view["alerts"] = [a.view() for a in p.alerts.open.values()]
+    return JSON(view)
+
+
+async def list_alerts(request: Request) -> Response:
+    """
+    summary: Open alerts, or the history of a date range (?history=1&from&to).
+    responses:
+      200: {description: "{alerts: [...]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    if request.query_params.get("history") == "1":
+        start, end = day_range(request)
+        found = p.alerts.history(start, end)
+    else:
+        found = list(p.alerts.open.values())
+    return JSON({"alerts": [a.view() for a in found]})
+
+
+async def alert_step(request: Request) -> Response:
+    """
+    summary: Acknowledge (who, when) or resolve an alert.
+    responses:
+      200: {description: The alert.}
+      404: {description: No such open alert.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    alert_id = request.path_params["id"]
+    if request.path_params["action"] == "acknowledge":
+        return JSON(p.alerts.acknowledge(alert_id, actor).view())
+    if request.path_params["action"] == "resolve":
+        return JSON(p.alerts.resolve(alert_id, actor).view())
+    raise DomainError(
+        "bad_field",
+        field="action",
+        reason_zh="应为 acknowledge 或 resolve",
+        reason="must be acknowledge or resolve",
+    )
+
+
+async def help_point(request: Request) -> Response:
+    """
+    summary: A help point's name and its open call, for the point's own screen (no login).
+    responses:
+      200: {description: "{point, name, call}"}
+    """
+    desk = parts(request).help
+    point = desk.point(request.path_params["point"])
+    return JSON({"point": point.id, "name": point.name, "call": desk.current(point.id)})
+
+
+async def press_help(request: Request) -> Response:
+    """
+    summary: Press the 呼叫帮办 button; pressing again while the call is open is the same call.
+    responses:
+      200: {description: The call, with its state (waiting, on_the_way).}
+    """
+    return JSON(parts(request).help.call(request.path_params["point"]))
+
+
+async def list_help_points(request: Request) -> Response:
+    """
+    summary: The help points and who helps at each (staff).
+    responses:
+      200: {description: "{points: [{id, name, helpers}]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request)
+    points = [
+        {"id": h.id, "name": h.name, "helpers": list(h.helpers)} for h in p.help.points.values()
+    ]
+    return JSON({"points": points})
+
+
+async def list_help_calls(request: Request) -> Response:
+    """
+    summary: Open help calls (?open=1, the default) or those of a date range.
+    responses:
+      200: {description: "{calls: [...]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request)
+    if request.query_params.get("open", "1") == "1":
+        return JSON({"calls": p.help.calls(0, 0, open_only=True)})
+    start, end = day_range(request)
+    return JSON({"calls": p.help.calls(start, end)})
+
+
+async def help_call_step(request: Request) -> Response:
+    """
+    summary: A staff member answers a help call (acknowledge = on my way) or closes it.
+    responses:
+      200: {description: The call.}
+      409: {description: The call is closed already.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    call_id = request.path_params["id"]
+    if request.path_params["action"] == "acknowledge":
+        return JSON(p.help.acknowledge(call_id, actor))
+    if request.path_params["action"] == "resolve":
+        return JSON(p.help.resolve(call_id, actor))
+    raise DomainError(
+        "bad_field",
+        field="action",
+        reason_zh="应为 acknowledge 或 resolve",
+        reason="must be acknowledge or resolve",
+    )
+
+
+async def help_report(request: Request) -> Response:
+    """
+    summary: Help calls per point over a date range, with response and resolution times.
+    responses:
+      200: {description: "{points: [...]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    start, end = day_range(request)
+    return JSON({"points": p.help.report(start, end)})
+
+
+async def move_ticket(request: Request) -> Response:
+    """
+    summary: Move a waiting ticket to another service; it keeps its time (manager).
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, required: [service], properties: {service: {type: string}}}
+    responses:
+      200: {description: "{ticket}"}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request)
+    service = body.text("service", max_len=40)
+    fields = body.done()
+    assert service is not None
+    tid = request.path_params["id"]
+    key = once(request, f"user:{actor.username}", f"move:{tid}", fields)
+    return answer(p.hall.act(lambda now: p.hall.queue.move(tid, service, now), actor, key))
+
+
+async def message_window(request: Request) -> Response:
+    """
+    summary: Send a message to a window's counter page (manager).
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, required: [text], properties: {text: {type: string}}}
+    responses:
+      200: {description: The message as sent.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    n = request.path_params["n"]
+    p.hall.queue.window(n)
+    body = await Body.read(request)
+    text = body.text("text", max_len=200)
+    body.done()
+    data = {"window": n, "text": text, "from": actor.username, "from_name": actor.name}
+    p.hall.record(EventType.WINDOW_MESSAGE, data, actor.username)
+    return JSON(data)
+
+
+async def list_users(request: Request) -> Response:
+    """
+    summary: Staff accounts (manager).
+    responses:
+      200: {description: "{users: [{username, name, role, active}]}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    return JSON({"users": p.accounts.list()})
+
+
+async def add_user(request: Request) -> Response:
+    """
+    summary: Create a staff account (admin).
+    responses:
+      201: {description: The account.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.ADMIN)
+    body = await Body.read(request)
+    username = body.text("username", max_len=32)
+    name = body.text("name", max_len=40)
+    role = body.choice("role", Role)
+    password = body.text("password", max_len=200)
+    body.done()
+    assert username is not None and name is not None and password is not None
+    await _account_change(p, lambda: p.accounts.add(username, name, role, password))
+    data = {"username": username, "name": name, "role": role.value, "active": True}
+    p.hall.record(EventType.USER_CHANGED, {"change": "added", **data}, actor.username)
+    return JSON(data, status_code=201)
+
+
+async def change_user(request: Request) -> Response:
+    """
+    summary: Set a new password {password} or enable/disable {active} an account (admin).
+    responses:
+      200: {description: The account.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.ADMIN)
+    username = request.path_params["username"]
+    body = await Body.read(request)
+    password = body.text("password", required=False, max_len=200)
+    body.seen.add("active")
+    active = body.data.get("active")
+    body.done()
+    if active is not None and not isinstance(active, bool):
+        raise DomainError(
+            "bad_field",
+            field="active",
+            reason_zh="应为 true 或 false",
+            reason="must be true or false",
+        )
+    if password is not None:
+        await _account_change(p, lambda: p.accounts.set_password(username, password))
+    if active is not None:
+        await _account_change(p, lambda: p.accounts.set_active(username, active))
+    change: dict[str, Any] = {"change": "changed", "username": username}
+    if active is not None:
+        change["active"] = active
+    if password is not None:
+        change["password"] = "reset"
+    p.hall.record(EventType.USER_CHANGED, change, actor.username)
+    user = next((u for u in p.accounts.list() if u["username"] == username), None)
+    return JSON(user)
+
+
+async def _account_change(p: Any, change: Any) -> None:
+    """Run an account change (hashing is slow: off the loop); a refused one is a clear 4xx."""
+    try:
+        await asyncio.to_thread(change)
+    except ValueError as exc:
+        raise DomainError("bad_field", field="user", reason_zh=str(exc), reason=str(exc)) from None
+
+
+routes = [
+    Route("/api/dashboard", get_dashboard, methods=["GET"]),
+    Route("/api/alerts", list_alerts, methods=["GET"]),
+    Route("/api/alerts/{id:int}/{action:str}", alert_step, methods=["POST"]),
+    Route("/api/help/{point:str}", help_point, methods=["GET"]),
+    Route("/api/help/{point:str}/call", press_help, methods=["POST"]),
+    Route("/api/help-points", list_help_points, methods=["GET"]),
+    Route("/api/help-calls", list_help_calls, methods=["GET"]),
+    Route("/api/help-calls/{id:int}/{action:str}", help_call_step, methods=["POST"]),
+    Route("/api/reports/help", help_report, methods=["GET"]),
+    Route("/api/tickets/{id:int}/move", move_ticket, methods=["POST"]),
+    Route("/api/windows/{n:int}/message", message_window, methods=["POST"]),
+    Route("/api/users", list_users, methods=["GET"]),
+    Route("/api/users", add_user, methods=["POST"]),
+    Route("/api/users/{username:str}", change_user, methods=["POST"]),
+]
