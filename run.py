@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import secrets
 import sys
@@ -49,15 +50,35 @@ def main(argv: list[str] | None = None) -> int:
     passwd.add_argument("--password-stdin", action="store_true", required=True)
     user_sub.add_parser("list", help="list the accounts")
 
+    agent = sub.add_parser(
+        "printer-agent", help="on a kiosk PC: print the server's slips on a local printer"
+    )
+    agent.add_argument("--server", required=True, help="the server, e.g. http://192.168.1.10:8000")
+    agent.add_argument("--printer", required=True, help="the printer's name in the hall file")
+    agent.add_argument(
+        "--key-file",
+        type=Path,
+        required=True,
+        help="a file holding the printer's key (kept off the command line)",
+    )
+    agent.add_argument(
+        "--connection",
+        required=True,
+        help="the local printer: usb:VID:PID, serial:DEV:BAUD, host:port or file:PATH",
+    )
+
     check = sub.add_parser("check-config", help="check a hall file and say what is wrong")
     check.add_argument("file", type=Path)
 
     # `python run.py --port 9000` means serve: let the serve options work without the word.
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in ("serve", "user", "check-config", "-h", "--help") for a in args_in):
+    commands = ("serve", "user", "check-config", "printer-agent", "-h", "--help")
+    if not any(a in commands for a in args_in):
         args_in = _insert_serve(args_in)
     args = parser.parse_args(args_in)
 
+    if args.command == "printer-agent":
+        return _printer_agent(args)
     try:
         if args.command == "check-config":
             config = load_config(args.file)
@@ -73,6 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "user":
         return _user(args, args.data)
     return _serve(args, config)
+
+
+def _printer_agent(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from printers.agent_client import run_agent
+    from printers.spec import parse_connection
+
+    logging.basicConfig(level="INFO", format="%(asctime)s %(name)s %(message)s")
+    try:
+        spec = parse_connection(args.connection)
+        key = args.key_file.read_text(encoding="utf-8").strip()
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_agent(args.server, args.printer, key, spec))
+    return 0
 
 
 def _insert_serve(args: list[str]) -> list[str]:

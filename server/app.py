@@ -39,8 +39,9 @@ from hall.help import HelpDesk, HelpPoint, help_points
 from hall.monitor import conditions
 from hall.storage import Store
 from printers import PrinterDevice, load_printers
+from printers.agent import AgentPrinter
 from printers.spooler import Spooler
-from server import api, feedback_api, live, manager_api
+from server import agents, api, feedback_api, live, manager_api
 from server.http import (
     JSON,
     Sessions,
@@ -190,7 +191,7 @@ def secret_key(data_dir: Path) -> str:
 class HallSetup:
     """What the hall file says beyond the queue (devices, speech, ratings), checked first."""
 
-    printers: dict[str, PrinterDevice]
+    printers: dict[str, PrinterDevice | AgentPrinter]
     kiosks: dict[str, Kiosk]
     slip: SlipTexts
     speech: SpeechOptions
@@ -291,6 +292,7 @@ def create_app(
         *manager_api.routes,
         *api.routes,
         *live.routes,
+        *agents.routes,
         Route("/openapi.json", openapi, include_in_schema=False),
         Route("/audio/{name:str}", audio, include_in_schema=False),
         *(Route(path, page(name), include_in_schema=False) for path, name in PAGES.items()),
