@@ -439,15 +439,8 @@ async def set_service_open(request: Request) -> Response:
     p = parts(request)
     actor = p.sessions.require(request, Role.MANAGER)
     body = await Body.read(request)
-    body.seen.add("open")
-    is_open = body.data.get("open")
-    if not isinstance(is_open, bool):
-        raise DomainError(
-            "bad_field",
-            field="open",
-            reason_zh="应为 true 或 false",
-            reason="must be true or false",
-        )
+    is_open = body.boolean("open")
+    assert is_open is not None  # required: missing raises
     message = body.text("message", required=False)
     fields = body.done()
     sid = request.path_params["id"]

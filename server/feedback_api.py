@@ -333,16 +333,7 @@ async def work_order_step(request: Request) -> Response:
     elif action == "appeal":
         fields["ground"] = body.choice("ground", AppealGround).value
     elif action == "review-appeal":
-        body.seen.add("accepted")
-        accepted = body.data.get("accepted")
-        if not isinstance(accepted, bool):
-            raise DomainError(
-                "bad_field",
-                field="accepted",
-                reason_zh="应为 true 或 false",
-                reason="must be true or false",
-            )
-        fields["accepted"] = accepted
+        fields["accepted"] = body.boolean("accepted")
     body.done()
     order = p.feedback.step(request.path_params["id"], action, actor, fields)
     return JSON(order_view(order))

@@ -129,6 +129,12 @@ class Body:
             raise _bad(name, f"应为不小于 {low} 的整数", f"must be a whole number >= {low}")
         return value
 
+    def boolean(self, name: str, required: bool = True) -> bool | None:
+        value = self._get(name, required)
+        if value is not None and not isinstance(value, bool):
+            raise _bad(name, "应为 true 或 false", "must be true or false")
+        return value
+
     def choice(self, name: str, kind: type[E], default: E | None = None) -> E:
         value = self._get(name, default is None)
         if value is None:

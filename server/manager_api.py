@@ -239,16 +239,8 @@ async def change_user(request: Request) -> Response:
     username = request.path_params["username"]
     body = await Body.read(request)
     password = body.text("password", required=False, max_len=200)
-    body.seen.add("active")
-    active = body.data.get("active")
+    active = body.boolean("active", required=False)
     body.done()
-    if active is not None and not isinstance(active, bool):
-        raise DomainError(
-            "bad_field",
-            field="active",
-            reason_zh="应为 true 或 false",
-            reason="must be true or false",
-        )
     if password is not None:
         await _account_change(p, lambda: p.accounts.set_password(username, password))
     if active is not None:
