@@ -52,17 +52,17 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     "service_closed": (
         ErrorKind.CONFLICT,
         "{service_name}暂停取号：{message}",
-        "{service_name} is not taking tickets now: {message}",
+        "{service_name_en} is not taking tickets now: {message}",
     ),
     "service_outside_hours": (
         ErrorKind.CONFLICT,
         "{service_name}现在不在办理时间（{hours}）",
-        "{service_name} is outside its opening hours ({hours})",
+        "{service_name_en} is outside its opening hours ({hours})",
     ),
     "service_full": (
         ErrorKind.CONFLICT,
         "{service_name}今日号码已发完（每日 {cap} 个）",
-        "{service_name} has issued all of today's {cap} tickets",
+        "{service_name_en} has issued all of today's {cap} tickets",
     ),
     "illegal_transition": (
         ErrorKind.CONFLICT,
@@ -112,7 +112,7 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     "not_served_here": (
         ErrorKind.CONFLICT,
         "{window} 号窗口不办理{service_name}",
-        "Window {window} does not serve {service_name}",
+        "Window {window} does not serve {service_name_en}",
     ),
     "not_parked_here": (
         ErrorKind.CONFLICT,
@@ -122,7 +122,7 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     "same_service": (
         ErrorKind.CONFLICT,
         "号码 {ticket} 已经是{service_name}",
-        "Ticket {ticket} is already for {service_name}",
+        "Ticket {ticket} is already for {service_name_en}",
     ),
     "login_failed": (
         ErrorKind.UNAUTHENTICATED,

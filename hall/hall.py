@@ -124,10 +124,13 @@ class Hall:
 
     def services(self) -> list[dict[str, Any]]:
         q = self.queue
-        return [
-            service_view(sid, self.config, q.service_states[sid], q.waiting_count(sid))
-            for sid in self.config.services
-        ]
+        now = self.now()
+        views = []
+        for sid, spec in self.config.services.items():
+            view = service_view(sid, self.config, q.service_states[sid], q.waiting_count(sid))
+            view["open_now"] = view["open"] and (self.config.hall.ignore_hours or spec.open_at(now))
+            views.append(view)
+        return views
 
     def window(self, number: int) -> dict[str, Any]:
         w = self.queue.window(number)
@@ -174,7 +177,13 @@ class Hall:
     def snapshot(self) -> dict[str, Any]:
         """Everything a screen needs to draw the hall from nothing."""
         return {
-            "hall": {"name": self.config.hall.name, "name_en": self.config.hall.name_en},
+            "hall": {
+                "name": self.config.hall.name,
+                "name_en": self.config.hall.name_en,
+                "timezone": self.config.hall.timezone.key,
+                "recall_cap": self.config.hall.recall_cap,
+                "day": self.day,
+            },
             "notice": self.notice,
             "services": self.services(),
             "windows": self.windows(),
@@ -183,9 +192,12 @@ class Hall:
         }
 
     def recent_calls(self, limit: int = 10) -> list[dict[str, Any]]:
+        """Today's latest calls, newest first."""
+        midnight = self.now().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
         rows = self.store.conn.execute(
-            "SELECT seq, type, at, data FROM events WHERE type IN (?, ?) ORDER BY seq DESC LIMIT ?",
-            (EventType.TICKET_CALLED.value, EventType.TICKET_RECALLED.value, limit),
+            "SELECT seq, type, at, data FROM events WHERE type IN (?, ?) AND at >= ? "
+            "ORDER BY seq DESC LIMIT ?",
+            (EventType.TICKET_CALLED.value, EventType.TICKET_RECALLED.value, midnight, limit),
         ).fetchall()
         return [{"seq": r[0], "type": r[1], "at": r[2], **json.loads(r[3])} for r in rows]
 

@@ -59,6 +59,11 @@ class Move:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _names(service: Service) -> dict[str, str]:
+    """A service's names for an error message in either language."""
+    return {"service_name": service.name, "service_name_en": service.name_en}
+
+
 def format_number(prefix: str, n: int) -> str:
     return f"{prefix}{n:03d}"
 
@@ -173,7 +178,6 @@ class Queue:
     def next_for(self, window_no: int) -> Ticket | None:
         """Who this window would call now, by the hall's queue policy."""
         spec = self.window_spec(window_no)
-        best: tuple[tuple[int, int, int, float, int], Ticket] | None = None
         candidates: list[tuple[int, Ticket]] = []
         head = self._head(self._directed[window_no])
         if head is not None:
@@ -182,13 +186,24 @@ class Queue:
             head = self._head(self._heaps[sid])
             if head is not None:
                 candidates.append((pref, head))
-        for pref, t in candidates:
-            if t.lane is Lane.PRIORITY or self.policy is QueuePolicy.LONGEST_WAIT:
-                pref = min(pref, 0)  # priority lane: oldest first whatever the service
-            key = (t.lane.rank, pref, 0 if t.front else 1, t.queued_at, t.id)
-            if best is None or key < best[0]:
-                best = (key, t)
-        return best[1] if best else None
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: self._window_key(c[1], c[0]))[1]
+
+    def waiting_for(self, window_no: int) -> list[Ticket]:
+        """Every ticket this window may call, in the order it would call them."""
+        spec = self.window_spec(window_no)
+        found = [(-1, t) for t in self._valid(self._directed[window_no])]
+        for pref, sid in enumerate(spec.services):
+            found += [(pref, t) for t in self._valid(self._heaps[sid])]
+        return [t for _, t in sorted(found, key=lambda c: self._window_key(c[1], c[0]))]
+
+    def _window_key(self, t: Ticket, pref: int) -> tuple[int, int, int, float, int]:
+        """Order across a window's queues: lane, then preference (-1: sent to this window),
+        then transferred tickets first, then oldest."""
+        if t.lane is Lane.PRIORITY or self.policy is QueuePolicy.LONGEST_WAIT:
+            pref = min(pref, 0)  # priority lane: oldest first whatever the service
+        return (t.lane.rank, pref, 0 if t.front else 1, t.queued_at, t.id)
 
     def _head(self, heap: list[_Entry]) -> Ticket | None:
         while heap:
@@ -206,17 +221,15 @@ class Queue:
         if not state.open:
             raise DomainError(
                 "service_closed",
-                service_name=service.name,
+                **_names(service),
                 message=state.message or "请咨询服务台",
             )
         if not self.config.hall.ignore_hours and not service.open_at(now):
-            raise DomainError(
-                "service_outside_hours", service_name=service.name, hours=service.hours_text
-            )
+            raise DomainError("service_outside_hours", hours=service.hours_text, **_names(service))
         day = now.date().isoformat()
         last = self.counters.get((day, service.prefix), 0)
         if service.daily_cap is not None and last >= service.daily_cap:
-            raise DomainError("service_full", service_name=service.name, cap=service.daily_cap)
+            raise DomainError("service_full", cap=service.daily_cap, **_names(service))
         at = now.timestamp()
         ticket = Ticket(
             id=self.next_id,
@@ -290,7 +303,7 @@ class Queue:
             raise DomainError(
                 "not_served_here",
                 window=window_no,
-                service_name=self.service(ticket.service).name,
+                **_names(self.service(ticket.service)),
             )
         return self._call(w, ticket, staff, now)
 
@@ -364,9 +377,7 @@ class Queue:
         if to_window is not None:
             self.window_spec(to_window)
         elif service == ticket.service:
-            raise DomainError(
-                "same_service", ticket=ticket.number, service_name=self.service(service).name
-            )
+            raise DomainError("same_service", ticket=ticket.number, **_names(self.service(service)))
         leg = {
             "from_service": ticket.service,
             "from_window": window_no,
@@ -442,7 +453,7 @@ class Queue:
         self._require(ticket, "moved", TicketStatus.WAITING)
         service = self.service(to_service)
         if service.id == ticket.service:
-            raise DomainError("same_service", ticket=ticket.number, service_name=service.name)
+            raise DomainError("same_service", ticket=ticket.number, **_names(service))
         new_t = replace(ticket, service=service.id, directed_window=None)
         return Move(EventType.TICKET_MOVED, ticket=new_t, detail={"from_service": ticket.service})
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import qrcode
+from qrcode.image.svg import SvgPathImage
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -180,6 +183,23 @@ async def get_ticket(request: Request) -> Response:
     return JSON(view)
 
 
+async def ticket_qr(request: Request) -> Response:
+    """
+    summary: The QR code of a ticket's own link, as SVG, for kiosks to show when nothing prints.
+    responses:
+      200: {description: An SVG image.}
+      404: {description: No such ticket.}
+    """
+    p = parts(request)
+    view = p.hall.ticket_by_token(request.path_params["token"])  # 404 for a wrong token
+    link = p.desk.link(request.path_params["token"], str(request.base_url))
+    image = qrcode.make(link, image_factory=SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    headers = {"Cache-Control": "private, max-age=86400", "X-Ticket-Number": view["number"]}
+    return Response(buffer.getvalue(), media_type="image/svg+xml", headers=headers)
+
+
 async def get_own_ticket(request: Request) -> Response:
     """
     summary: A visitor's own ticket, by the token printed in its QR code (no login).
@@ -320,15 +340,8 @@ async def waiting_list(request: Request) -> Response:
     p.sessions.require(request)
     hall = p.hall
     n = request.path_params["n"]
-    spec = hall.queue.window_spec(n)
-    nxt = hall.queue.next_for(n)
-    tickets = []
-    for sid in spec.services:
-        tickets.extend(hall.queue.waiting_tickets(sid))
-    views = [
-        {**hall.ticket(t.id), "next": nxt is not None and t.id == nxt.id}
-        for t in sorted(tickets, key=lambda t: t.queued_at)
-    ]
+    ordered = hall.queue.waiting_for(n)
+    views = [{**hall.ticket(t.id), "next": i == 0} for i, t in enumerate(ordered)]
     return JSON({"tickets": views})
 
 
@@ -482,6 +495,7 @@ routes = [
     Route("/api/tickets", issue_ticket, methods=["POST"]),
     Route("/api/tickets/{id:int}", get_ticket, methods=["GET"]),
     Route("/api/tickets/t/{token:str}", get_own_ticket, methods=["GET"]),
+    Route("/api/tickets/t/{token:str}/qr.svg", ticket_qr, methods=["GET"]),
     Route("/api/tickets/{id:int}/cancel", cancel_ticket, methods=["POST"]),
     Route("/api/tickets/{id:int}/reprint", reprint_ticket, methods=["POST"]),
     Route("/api/printers", list_printers, methods=["GET"]),

@@ -16,8 +16,8 @@ def take(kiosk: httpx.Client, service: str = "business", **extra: Any) -> dict[s
     return dict(r.json())
 
 
-def act(staff: httpx.Client, window: int, action: str, **body: Any) -> dict[str, Any]:
-    return dict(ok(staff.post(f"/api/windows/{window}/{action}", json=body or None)))
+def act(staff: httpx.Client, n: int, action: str, **body: Any) -> dict[str, Any]:
+    return dict(ok(staff.post(f"/api/windows/{n}/{action}", json=body or None)))
 
 
 def refused(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -303,3 +303,36 @@ def test_password_guessing_is_slowed_down(server: HallServer) -> None:
     assert "秒后再试" in error["message"]
     # Other names are not locked out by someone guessing li's password.
     server.login("zhao")
+
+
+def test_what_pages_need_from_the_server(server: HallServer) -> None:
+    kiosk = server.client()
+    t = take(kiosk)
+    qr = kiosk.get(f"/api/tickets/t/{t['token']}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"] == "image/svg+xml"
+    assert qr.text.lstrip().startswith("<?xml") and "<svg" in qr.text
+    assert kiosk.get("/api/tickets/t/nope/qr.svg").status_code == 404
+    snapshot = ok(kiosk.get("/api/snapshot"))
+    assert snapshot["hall"]["timezone"] == "Asia/Shanghai" and snapshot["hall"]["recall_cap"] == 2
+    assert all(s["open_now"] for s in snapshot["services"])
+    boss = server.login("boss")
+    ok(boss.post("/api/services/capped/open", json={"open": False, "message": "维护"}))
+    capped = next(s for s in ok(kiosk.get("/api/services"))["services"] if s["id"] == "capped")
+    assert capped["open_now"] is False
+    english = server.client("en").post("/api/tickets", json={"service": "capped"})
+    assert english.json()["error"]["message"] == "Capped Service is not taking tickets now: 维护"
+
+
+def test_a_windows_waiting_list_holds_what_it_may_call_in_call_order(server: HallServer) -> None:
+    kiosk = server.client()
+    take(kiosk)  # A001
+    take(kiosk, "social")  # B001
+    take(kiosk)  # A002
+    li, zhao = server.login("li"), server.login("zhao")
+    act(li, 2, "sign-in")
+    act(zhao, 5, "sign-in")
+    assert act(li, 2, "call-next")["ticket"]["number"] == "B001"  # window 2 prefers social
+    act(li, 2, "transfer", window=5)  # B001 is sent to window 5 only
+    listed = lambda n, c: [t["number"] for t in ok(c.get(f"/api/windows/{n}/waiting"))["tickets"]]  # noqa: E731
+    assert listed(2, li) == ["A001", "A002"]  # B001 no longer belongs to window 2
+    assert listed(5, zhao) == ["B001", "A001", "A002"]  # sent to window 5: first in line
