@@ -61,6 +61,9 @@ PAGES = {
     "/screen": "screen.html",
     "/t/{token}": "ticket.html",
     "/pad": "pad.html",
+    "/window/{n}": "window.html",
+    "/workorders": "workorders.html",
+    "/admin": "admin.html",
     "/help/{point}": "help.html",
     "/dashboard": "dashboard.html",
     "/reports": "reports.html",
@@ -283,6 +286,8 @@ def create_app(
 
     def page(name: str) -> Callable[[Request], FileResponse]:
         def serve(request: Request) -> FileResponse:
+            if not (STATIC / name).is_file():
+                raise HTTPException(404)
             return FileResponse(STATIC / name, headers={"Cache-Control": "no-cache"})
 
         return serve

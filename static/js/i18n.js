@@ -18,6 +18,12 @@ function initialLang() {
 }
 
 let current = initialLang();
+const more = {};
+
+/** Register a page's own texts ({key: {zh, en}}), so pages need not share one big file. */
+export function addTexts(texts) {
+  Object.assign(more, texts);
+}
 
 export function lang() {
   return current;
@@ -25,7 +31,7 @@ export function lang() {
 
 /** The text for `key` in the current language, with {name} fields filled from `params`. */
 export function t(key, params = {}) {
-  const entry = TEXTS[key];
+  const entry = TEXTS[key] ?? more[key];
   if (!entry) {
     console.warn(`i18n: no text for ${key}`);
     return key;
