@@ -43,11 +43,9 @@ def device(request: Request) -> Any:
     return parts(request).devices.by_token(auth[len(DEVICE_PREFIX) :].strip())
 
 
-def day_range(request: Request) -> tuple[float, float]:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD (both included) in the hall's time zone; today by default."""
-    hall = parts(request).hall
-    tz = hall.config.hall.timezone
-    today = hall.now().date()
+def date_range(request: Request) -> tuple[date, date]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included, in the hall's time zone; today by default."""
+    today = parts(request).hall.now().date()
 
     def day(name: str) -> date:
         raw = request.query_params.get(name)
@@ -65,6 +63,13 @@ def day_range(request: Request) -> tuple[float, float]:
         raise DomainError(
             "bad_field", field="to", reason_zh="不能早于开始日期", reason="is before from"
         )
+    return first, last
+
+
+def day_range(request: Request) -> tuple[float, float]:
+    """The date range as epoch seconds: from the first day's midnight to after the last day."""
+    first, last = date_range(request)
+    tz = parts(request).hall.config.hall.timezone
     start = datetime.combine(first, time(), tz).timestamp()
     return start, datetime.combine(last + timedelta(days=1), time(), tz).timestamp()
 
