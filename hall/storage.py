@@ -22,6 +22,7 @@ from hall.evaluation_store import m002_evaluations
 from hall.events import Event, EventType
 from hall.model import Lane, Outcome, ServiceState, Ticket, TicketStatus, WindowState
 from hall.queue import Move
+from hall.rollups import m006_report_rollups
 
 migrations = sqlite_utils.Migrations("hallcall")
 
@@ -161,6 +162,9 @@ def m005_devices(db: sqlite_utils.Database) -> None:
             revoked INTEGER NOT NULL DEFAULT 0
         )"""
     )
+
+
+migrations(name="m006_report_rollups")(m006_report_rollups)
 
 
 @migrations()

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +37,12 @@ from hall.feedback import Feedback
 from hall.hall import Hall
 from hall.help import HelpDesk, HelpPoint, help_points
 from hall.monitor import conditions
-from hall.storage import Store
+from hall.rollups import build_rollups
+from hall.storage import Store, connect
 from printers import PrinterDevice, load_printers
 from printers.agent import AgentPrinter
 from printers.spooler import Spooler
-from server import agents, api, feedback_api, live, manager_api
+from server import agents, api, feedback_api, live, manager_api, reports_api
 from server.http import (
     JSON,
     Sessions,
@@ -160,6 +161,28 @@ async def _watch_alerts(
 
 
 HOUSEKEEPING_SECONDS = 30
+ROLLUP_SECONDS = 3600
+
+
+async def _roll_up(store: Store, config: HallConfig) -> None:
+    """Keep the report rollups built (at start-up, then hourly: cheap when nothing changed),
+    on a connection of their own in a worker thread."""
+
+    def build() -> int:
+        conn = connect(store.path)
+        try:
+            return build_rollups(conn, config, date.max)  # capped at yesterday
+        finally:
+            conn.close()
+
+    while True:
+        try:
+            built = await asyncio.to_thread(build)
+            if built:
+                log.info("report rollups: %d days built", built)
+        except Exception:
+            log.exception("building report rollups failed")
+        await asyncio.sleep(ROLLUP_SECONDS)
 
 
 async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
@@ -270,10 +293,12 @@ def create_app(
             len(config.windows),
         )
         clockwork = asyncio.create_task(_housekeeping(hall, feedback))
+        rollups = asyncio.create_task(_roll_up(store, config))
         try:
             yield
         finally:
             clockwork.cancel()
+            rollups.cancel()
             alarm.cancel()
             await spooler.stop()
             if announcer is not None:
@@ -295,6 +320,7 @@ def create_app(
     routes = [
         *feedback_api.routes,
         *manager_api.routes,
+        *reports_api.routes,
         *api.routes,
         *live.routes,
         *agents.routes,
