@@ -89,10 +89,17 @@ def test_paper_out_never_stops_issuing_and_is_reported(
 ) -> None:
     kiosk = hall.client()
     boss = hall.login("boss")
-    with connect(f"{hall.ws_url}/ws/display") as ws:
+    auth = {"Authorization": boss.headers["Authorization"]}
+    with (
+        connect(f"{hall.ws_url}/ws/display") as ws,
+        connect(f"{hall.ws_url}/ws/staff", additional_headers=auth) as managers,
+    ):
+        next_message(managers, "snapshot")
         printer.set_paper(Paper.OUT)
         alert = next_message(ws, "printer.status", WAIT_FOR_ALERT, printer="p1")
         assert alert["status"] == "paper_out" and "缺纸" in alert["description"]
+        raised = next_message(managers, "alert.raised", WAIT_FOR_ALERT, kind="printer")
+        assert "缺纸" in raised["message"]  # the managers' alert, within seconds
 
         r = kiosk.post("/api/tickets", json={"service": "business", "kiosk": "k1"})
         assert r.status_code == 201  # the number comes first, whatever the printer does
