@@ -60,6 +60,13 @@ class Hub:
             if public or client.staff:
                 client.offer(text)
 
+    def redraw(self) -> None:
+        """Send every client a fresh snapshot: the hall's set-up itself changed."""
+        snap = {"type": "snapshot", "seq": self.last_seq, **self.snapshot()}
+        text = json.dumps(snap, ensure_ascii=False, separators=(",", ":"))
+        for client in self.clients:
+            client.offer(text)
+
     def attach(
         self, send: Send, since: int | None, staff: bool = False
     ) -> tuple[Client, list[str]]:

@@ -98,6 +98,7 @@ class HallConfig:
     services: Mapping[str, Service]  # in the file's order
     windows: Mapping[int, Window]
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # as read: for overlays
 
     def department_of(self, service_id: str) -> Department:
         return self.departments[self.services[service_id].department]
@@ -113,6 +114,11 @@ def load_config(path: Path | None = None) -> HallConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: the hall file is not UTF-8 text") from exc
     return parse_config(text, str(path))
+
+
+def config_from_data(data: dict[str, Any], source: str) -> HallConfig:
+    """Check already-parsed hall data (a hall file with changes made at run time)."""
+    return _Reader(source).hall_config(data)
 
 
 def parse_config(text: str, source: str = "<hall file>") -> HallConfig:
@@ -177,7 +183,7 @@ class _Reader:
                 if not isinstance(data[name], dict):
                     raise self.fail(name, "must be a table")
                 sections[name] = data[name]
-        return HallConfig(self.source, hall, departments, services, windows, sections)
+        return HallConfig(self.source, hall, departments, services, windows, sections, data)
 
     def hall_settings(self, raw: Any) -> HallSettings:
         keys = {"name", "name_en", "timezone", "queue_policy", "recall_cap", "ignore_hours"}

@@ -150,6 +150,11 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "同一个 Idempotency-Key 已用于另一个请求",
         "This Idempotency-Key was already used for a different request",
     ),
+    "setup_invalid": (
+        ErrorKind.INVALID,
+        "这样修改后大厅配置不成立：{problem}",
+        "That change would leave the hall set up wrongly: {problem}",
+    ),
     "alert_unknown": (
         ErrorKind.NOT_FOUND,
         "没有未处理的提醒 {alert}",

@@ -40,6 +40,7 @@ class EventType(StrEnum):
     TICKET_MOVED = "ticket.moved"  # a manager moved a waiting ticket to another service
     WINDOW_MESSAGE = "window.message"  # a manager's message to a window's counter page
     USER_CHANGED = "admin.user"  # an account added, disabled or its password reset
+    SETUP_CHANGED = "admin.setup"  # a service or window changed at run time
 
     @property
     def public(self) -> bool:
@@ -64,6 +65,7 @@ _STAFF_ONLY = frozenset(
         EventType.ALERT_RESOLVED,
         EventType.WINDOW_MESSAGE,
         EventType.USER_CHANGED,
+        EventType.SETUP_CHANGED,
     }
 )
 

@@ -74,7 +74,16 @@ class Hall:
         # Adapters that add to an event before it is stored (speech adds a call's audio URL).
         self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
         self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
+        self.on_reconfigure: list[Callable[[], None]] = []  # e.g. screens redraw
         self.close_previous_days()
+
+    def reconfigure(self, config: HallConfig) -> None:
+        """Services and windows changed at run time: everything reads the new set-up now."""
+        self.config = config
+        self.queue.reconfigure(config)
+        self.estimator.config = config
+        for hook in self.on_reconfigure:
+            hook()
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.hall.timezone)

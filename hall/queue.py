@@ -112,6 +112,18 @@ class Queue:
             self._install(t)
             self.next_id = max(self.next_id, t.id + 1)
 
+    def reconfigure(self, config: HallConfig) -> None:
+        """Take a changed hall set-up (services and windows changed at run time): new ones
+        join; tickets and windows already here keep their state."""
+        self.config = config
+        self.policy = config.hall.queue_policy
+        self.recall_cap = config.hall.recall_cap
+        for n in config.windows:
+            self.windows.setdefault(n, WindowState(n))
+        for s in config.services:
+            self.service_states.setdefault(s, ServiceState(s))
+            self._waiting.setdefault(s, dict.fromkeys(Lane, 0))
+
     # -- reading -------------------------------------------------------------------------
 
     def service(self, service_id: str) -> Service:

@@ -199,6 +199,20 @@ def m007_alerts_and_help(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX help_calls_open ON help_calls (point) WHERE resolved_at IS NULL")
 
 
+@migrations()
+def m008_setup_changes(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE setup_changes (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            data TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Remembered:
     """A stored answer to an idempotent request, returned again for the same key."""

@@ -23,6 +23,7 @@ from hall.hall import Answer, Hall
 from hall.help import HelpDesk
 from hall.model import Lane, Outcome
 from hall.queue import Move
+from hall.setup_changes import SetupEditor
 from printers.spooler import Spooler
 from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, once
 from server.throttle import LoginThrottle
@@ -42,6 +43,7 @@ class Parts:
     devices: Devices
     alerts: AlertBook
     help: HelpDesk
+    setup: SetupEditor
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     secure_cookies: bool = False
 

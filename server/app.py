@@ -38,6 +38,7 @@ from hall.hall import Hall
 from hall.help import HelpDesk, HelpPoint, help_points
 from hall.monitor import conditions
 from hall.rollups import build_rollups
+from hall.setup_changes import SetupEditor, with_stored_changes
 from hall.storage import Store, connect
 from printers import PrinterDevice, load_printers
 from printers.agent import AgentPrinter
@@ -254,10 +255,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store(data_dir / "hallcall.db")
+        live_config = with_stored_changes(config, store.conn)
         hub_ref: list[Hub] = []
         nudges: list[Callable[[], None]] = []
         hall = Hall(
-            config,
+            live_config,
             store,
             clock or (lambda: datetime.now(UTC)),
             publish=lambda event: _publish(hub_ref[0], nudges, event),
@@ -266,6 +268,7 @@ def create_app(
         hub = Hub(last, hall.snapshot)
         hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
         hub_ref.append(hub)
+        hall.on_reconfigure.append(hub.redraw)
         accounts = Accounts(store)
         announcer = await _speaker(setup.speech, data_dir, hall)
         spooler = Spooler(hall, setup.printers)
@@ -277,7 +280,16 @@ def create_app(
         help_desk = HelpDesk(hall, setup.help_points)
         alert_book = AlertBook(hall)
         app.state.parts = api.Parts(
-            hall, accounts, sessions, desk, spooler, feedback, Devices(store), alert_book, help_desk
+            hall,
+            accounts,
+            sessions,
+            desk,
+            spooler,
+            feedback,
+            Devices(store),
+            alert_book,
+            help_desk,
+            SetupEditor(hall),
         )
         watch = asyncio.Event()
         nudges.append(watch.set)

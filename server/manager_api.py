@@ -263,7 +263,74 @@ async def _account_change(p: Any, change: Any) -> None:
         raise DomainError("bad_field", field="user", reason_zh=str(exc), reason=str(exc)) from None
 
 
+async def get_setup(request: Request) -> Response:
+    """
+    summary: The services and windows as set up now (the hall file plus changes), and the
+      changes made at run time with who and when (manager).
+    responses:
+      200: {description: "{services, windows, changes}"}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    config = p.hall.config
+    services = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "name_en": s.name_en,
+            "department": s.department,
+            "prefix": s.prefix,
+            "daily_cap": s.daily_cap,
+            "hours": [h.strip() for h in s.hours_text.split(",")] if s.hours_text else [],
+            "standard_minutes": s.standard_minutes,
+            "wait_alert_minutes": s.wait_alert_minutes,
+        }
+        for s in config.services.values()
+    ]
+    windows = [
+        {
+            "number": w.number,
+            "name": w.name,
+            "name_en": w.name_en,
+            "services": list(w.services),
+            "kind": w.kind,
+        }
+        for w in config.windows.values()
+    ]
+    return JSON({"services": services, "windows": windows, "changes": p.setup.history()})
+
+
+async def change_setup(request: Request) -> Response:
+    """
+    summary: "Change a service (name, name_en, daily_cap, hours, standard_minutes,
+      wait_alert_minutes) or a window (name, name_en, services in order of preference, kind),
+      or add a window with a new number; takes effect at once, logged (admin). A field set to
+      null goes back to the hall file's default."
+    responses:
+      200: {description: The set-up after the change.}
+      422: {description: The change would leave the hall set up wrongly.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.ADMIN)
+    body = await Body.read(request)
+    kind, key = request.path_params["kind"], request.path_params["key"]
+    if kind == "services":
+        p.setup.change_service(key, body.data, actor)
+    elif kind == "windows" and key.isdigit():
+        p.setup.change_window(int(key), body.data, actor)
+    else:
+        raise DomainError(
+            "bad_field",
+            field="kind",
+            reason_zh="应为 services 或 windows/编号",
+            reason="must be services/ID or windows/NUMBER",
+        )
+    return await get_setup(request)
+
+
 routes = [
+    Route("/api/setup", get_setup, methods=["GET"]),
+    Route("/api/setup/{kind:str}/{key:str}", change_setup, methods=["PUT"]),
     Route("/api/dashboard", get_dashboard, methods=["GET"]),
     Route("/api/alerts", list_alerts, methods=["GET"]),
     Route("/api/alerts/{id:int}/{action:str}", alert_step, methods=["POST"]),
