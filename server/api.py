@@ -25,7 +25,7 @@ from hall.model import Lane, Outcome
 from hall.queue import Move
 from hall.setup_changes import SetupEditor
 from printers.spooler import Spooler
-from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, once
+from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, idempotent, once
 from server.throttle import LoginThrottle
 from ticketing.kiosk import TicketDesk
 
@@ -119,6 +119,7 @@ async def issue_ticket(request: Request) -> Response:
     return answer(p.desk.take(service, lane, kiosk, who, key, str(request.base_url)))
 
 
+@idempotent
 async def reprint_ticket(request: Request) -> Response:
     """
     summary: Print a ticket's slip again, marked 补打 and logged (staff).
@@ -465,6 +466,7 @@ async def set_service_open(request: Request) -> Response:
     return JSON({"service": next(s for s in hall.services() if s["id"] == sid)})
 
 
+@idempotent
 async def set_notice(request: Request) -> Response:
     """
     summary: Set the notice line shown on the hall screens (manager).

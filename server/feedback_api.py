@@ -30,7 +30,7 @@ from hall.ratings_report import (
 )
 from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction
 from server.api import parts
-from server.http import JSON, Body
+from server.http import JSON, Body, idempotent
 
 DEVICE_PREFIX = "device "
 
@@ -83,6 +83,7 @@ async def pad_settings(request: Request) -> Response:
     return JSON(parts(request).feedback.pad_settings())
 
 
+@idempotent
 async def rate(request: Request) -> Response:
     """
     summary: Rate one finished service (一次一评), from the window's pad or the ticket's QR code.
@@ -131,6 +132,7 @@ async def rate(request: Request) -> Response:
     return JSON(p.feedback.rate(ticket, rater, level, reason, comment), status_code=201)
 
 
+@idempotent
 async def invite_rating(request: Request) -> Response:
     """
     summary: Ask the visitor to rate the service just finished at this window (on its pad).
@@ -314,6 +316,7 @@ async def get_work_order(request: Request) -> Response:
     return JSON(view)
 
 
+@idempotent
 async def work_order_step(request: Request) -> Response:
     """
     summary: "A step on a work order: call-back {result}, fix-now {note}, plan-fix {plan, due},
@@ -344,6 +347,7 @@ async def work_order_step(request: Request) -> Response:
     return JSON(order_view(order))
 
 
+@idempotent
 async def pair_device(request: Request) -> Response:
     """
     summary: Pair a rating pad with a window (manager); answers its token, shown this once.
@@ -382,6 +386,7 @@ async def list_devices(request: Request) -> Response:
     return JSON({"devices": [d.view() for d in p.devices.all()]})
 
 
+@idempotent
 async def revoke_device(request: Request) -> Response:
     """
     summary: Unpair a device (manager); its token stops working at once.

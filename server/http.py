@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -201,3 +204,45 @@ def once(request: Request, scope: str, action: str, body: Any) -> Once | None:
     if len(key) > 200:
         raise _bad("Idempotency-Key", "最多 200 个字符", "at most 200 characters")
     return Once.of(scope, key, action, body)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def idempotent(endpoint: Endpoint) -> Endpoint:
+    """A double tap is one action: a request repeating an Idempotency-Key gets the answer
+    the first one got, and the action is not done again.
+
+    Commands on the queue remember their answer in the same transaction as the change
+    (see Hall._run); the endpoints wrapped here remember it right after, so only a crash
+    between the two could let a retry run again, and each of them refuses or repeats
+    harmlessly (a second rating is refused, a second press is the same help call).
+    """
+
+    @functools.wraps(endpoint)
+    async def wrapper(request: Request) -> Response:
+        p = request.app.state.parts
+        key = once(
+            request,
+            _scope(request, p),
+            request.url.path,
+            (await request.body()).decode("utf-8", "replace"),
+        )
+        if key is not None and (seen := p.hall.remembered(key)) is not None:
+            return JSON(seen.body, status_code=seen.status)
+        response = await endpoint(request)
+        if key is not None and 200 <= response.status_code < 300 and isinstance(response, JSON):
+            body = json.loads(bytes(response.body))
+            p.hall.store.remember(key.scope, key.key, key.fingerprint, response.status_code, body)
+        return response
+
+    return wrapper
+
+
+def _scope(request: Request, p: Any) -> str:
+    actor = p.sessions.actor(request)
+    if actor is not None:
+        return f"user:{actor.username}"
+    device = request.headers.get("authorization", "") or request.headers.get("x-device-id", "")
+    host = request.client.host if request.client else ""
+    return f"device:{hashlib.sha256(device.encode()).hexdigest()[:16] if device else host}"

@@ -16,7 +16,7 @@ from hall.events import EventType
 from hall.monitor import dashboard
 from server.api import parts
 from server.feedback_api import day_range
-from server.http import JSON, Body, answer, once
+from server.http import JSON, Body, answer, idempotent, once
 
 
 async def get_dashboard(request: Request) -> Response:
@@ -49,6 +49,7 @@ async def list_alerts(request: Request) -> Response:
     return JSON({"alerts": [a.view() for a in found]})
 
 
+@idempotent
 async def alert_step(request: Request) -> Response:
     """
     summary: Acknowledge (who, when) or resolve an alert.
@@ -82,6 +83,7 @@ async def help_point(request: Request) -> Response:
     return JSON({"point": point.id, "name": point.name, "call": desk.current(point.id)})
 
 
+@idempotent
 async def press_help(request: Request) -> Response:
     """
     summary: Press the 呼叫帮办 button; pressing again while the call is open is the same call.
@@ -119,6 +121,7 @@ async def list_help_calls(request: Request) -> Response:
     return JSON({"calls": p.help.calls(start, end)})
 
 
+@idempotent
 async def help_call_step(request: Request) -> Response:
     """
     summary: A staff member answers a help call (acknowledge = on my way) or closes it.
@@ -174,6 +177,7 @@ async def move_ticket(request: Request) -> Response:
     return answer(p.hall.act(lambda now: p.hall.queue.move(tid, service, now), actor, key))
 
 
+@idempotent
 async def message_window(request: Request) -> Response:
     """
     summary: Send a message to a window's counter page (manager).
@@ -207,6 +211,7 @@ async def list_users(request: Request) -> Response:
     return JSON({"users": p.accounts.list()})
 
 
+@idempotent
 async def add_user(request: Request) -> Response:
     """
     summary: Create a staff account (admin).
@@ -228,6 +233,7 @@ async def add_user(request: Request) -> Response:
     return JSON(data, status_code=201)
 
 
+@idempotent
 async def change_user(request: Request) -> Response:
     """
     summary: Set a new password {password} or enable/disable {active} an account (admin).
@@ -300,6 +306,7 @@ async def get_setup(request: Request) -> Response:
     return JSON({"services": services, "windows": windows, "changes": p.setup.history()})
 
 
+@idempotent
 async def change_setup(request: Request) -> Response:
     """
     summary: "Change a service (name, name_en, daily_cap, hours, standard_minutes,

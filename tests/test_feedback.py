@@ -216,3 +216,26 @@ def test_staff_can_invite_a_rating_on_their_pad(
         ok(li.post("/api/windows/1/invite-rating"))
         invited = next_message(ws, "evaluation.invited", window=1)
         assert invited["ticket"]["id"] == ticket["id"] and invited["number"] == "A001"
+
+
+def test_a_double_tap_on_the_pad_is_one_rating(
+    server: HallServer, hall: dict[str, httpx.Client]
+) -> None:
+    kiosk, li, boss, pad = hall["kiosk"], hall["li"], hall["boss"], hall["pad"]
+    ticket = serve_one(kiosk, li, 1)
+    tap = {"Idempotency-Key": "pad-1-tap-9"}
+    body = {"ticket": ticket["id"], "level": 1, "channel": "pad", "reason": "办事效率低"}
+    first = pad.post("/api/evaluations", json=body, headers=tap)
+    second = pad.post("/api/evaluations", json=body, headers=tap)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()  # the same answer, not "rated already"
+    assert len(ok(boss.get("/api/evaluations"))["evaluations"]) == 1
+    order = first.json()["work_order"]
+    step = {"Idempotency-Key": "boss-step-1"}
+    for _ in range(2):
+        r = boss.post(
+            f"/api/work-orders/{order}/call-back", json={"result": "reached"}, headers=step
+        )
+        assert r.status_code == 200, r.text
+    steps = ok(boss.get(f"/api/work-orders/{order}"))["steps"]
+    assert [s["action"] for s in steps] == ["open", "call_back"]
