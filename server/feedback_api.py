@@ -92,10 +92,10 @@ async def rate(request: Request) -> Response:
         application/json:
           schema:
             type: object
-            required: [ticket, level, channel]
+            required: [ticket, rating, channel]
             properties:
               ticket: {type: integer}
-              level: {type: integer, minimum: 1, maximum: 5}
+              rating: {type: integer, minimum: 1, maximum: 5, description: "5 非常满意"}
               channel: {type: string, enum: [pad, qr]}
               reason: {type: string, description: "needed for 不满意 and 非常不满意"}
               comment: {type: string}
@@ -109,7 +109,8 @@ async def rate(request: Request) -> Response:
     p = parts(request)
     body = await Body.read(request)
     ticket = body.integer("ticket", low=1)
-    level = body._get("level", True)
+    # "rating" is the field's name; "level" (the national standard's word) is also taken.
+    level = body._get("rating" if "rating" in body.data else "level", True)
     channel = body.choice("channel", Channel)
     reason = body.text("reason", required=False, max_len=40)
     comment = body.text("comment", required=False, max_len=2000)
@@ -159,8 +160,9 @@ def _filtered(request: Request) -> list[EvaluationRecord]:
         found = [r for r in found if r.staff == q["staff"]]
     if q.get("service"):
         found = [r for r in found if r.service_id == q["service"]]
-    if q.get("level"):
-        found = [r for r in found if str(int(r.level)) == q["level"]]
+    level = q.get("rating") or q.get("level")
+    if level:
+        found = [r for r in found if str(int(r.level)) == level]
     if q.get("bad") == "1":
         found = [r for r in found if r.is_bad]
     return found
@@ -168,7 +170,7 @@ def _filtered(request: Request) -> list[EvaluationRecord]:
 
 async def list_evaluations(request: Request) -> Response:
     """
-    summary: Evaluation records (manager); filters from, to, window, staff, service, level, bad.
+    summary: Evaluation records (manager); filters from, to, window, staff, service, rating, bad.
     responses:
       200: {description: "{evaluations: [...]}: identities masked"}
     """

@@ -34,7 +34,7 @@ def pad_for(server: HallServer, boss: httpx.Client, window: int) -> httpx.Client
 
 def rating(client: httpx.Client, ticket: int, level: int, **extra: Any) -> httpx.Response:
     return client.post(
-        "/api/evaluations", json={"ticket": ticket, "level": level, "channel": "pad", **extra}
+        "/api/evaluations", json={"ticket": ticket, "rating": level, "channel": "pad", **extra}
     )
 
 
@@ -69,7 +69,8 @@ def test_the_pad_rates_the_service_just_finished_once(
     assert (again.status_code, again.json()["error"]["code"]) == (409, "rating_already_given")
     assert "一次一评" in again.json()["error"]["message"]
 
-    (record,) = ok(boss.get("/api/evaluations"))["evaluations"]
+    (record,) = ok(boss.get("/api/evaluations?rating=4"))["evaluations"]
+    assert ok(boss.get("/api/evaluations?rating=5"))["evaluations"] == []
     assert (record["ticket_number"], record["level"], record["level_name"]) == ("A001", 4, "满意")
     assert (record["channel"], record["window"], record["staff"]) == ("pad", 1, "li")
     assert record["staff_name"] == "李明" and record["department_name"] == "市场监管"
