@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import wave
 from pathlib import Path
 
@@ -81,3 +82,39 @@ def test_a_wrong_speech_setting_stops_the_start(tmp_path: Path, speech: str, mes
     with pytest.raises(RuntimeError) as err:
         srv.start()
     assert message in str(err.value)
+
+
+def test_the_server_plays_calls_on_its_own_speakers_one_at_a_time(
+    tmp_path: Path, accounts_db: Path
+) -> None:
+    log = tmp_path / "played.log"
+    player = tmp_path / "play.sh"
+    # A stand-in for aplay that takes the clip's real length, and notes when it ran.
+    player.write_text(
+        "#!/bin/sh\n"
+        f'echo "start $(date +%s.%N) $1" >> {log}\n'
+        'sleep "$(soxi -D "$1")"\n'
+        f'echo "end $(date +%s.%N) $1" >> {log}\n'
+    )
+    player.chmod(0o755)
+    speech = f'[speech]\nplay_on_server = true\nplayer = "{player} {{file}}"\n'
+    srv = HallServer(tmp_path / "data", hall_file(tmp_path / "h.toml", speech))
+    shutil.copytree(accounts_db, srv.data)
+    srv.start()
+    try:
+        ok(srv.client().post("/api/tickets", json={"service": "business"}))
+        li = srv.login("li")
+        ok(li.post("/api/windows/1/sign-in"))
+        ok(li.post("/api/windows/1/call-next"))
+        ok(li.post("/api/windows/1/recall"))  # at once: must wait for the first to end
+        deadline = time.monotonic() + 30
+        while (log.read_text().count("end ") if log.exists() else 0) < 2:
+            assert time.monotonic() < deadline, "the server did not play both calls"
+            time.sleep(0.1)
+    finally:
+        srv.stop()
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert [kind for kind, _, _ in lines] == ["start", "end", "start", "end"]  # never overlapping
+    (_, s1, clip1), (_, e1, _), (_, s2, clip2), _ = lines
+    assert clip1 == clip2  # the recall speaks the same call
+    assert float(e1) - float(s1) > 2.5 and float(s2) >= float(e1)
