@@ -135,8 +135,11 @@ _ALERTING_EVENTS = frozenset(
 )
 
 
-def _publish(hub: Hub, nudges: list[Callable[[], None]], event: Event) -> None:
-    hub.publish(event)
+def _publish(hubs: list[Hub], nudges: list[Callable[[], None]], event: Event) -> None:
+    # The hall closes yesterday's leftovers while it is built, before the hub exists: those
+    # events are committed, and the hub's replay buffer is filled from the database.
+    for hub in hubs:
+        hub.publish(event)
     if event.type in _ALERTING_EVENTS:
         for nudge in nudges:
             nudge()
@@ -262,7 +265,7 @@ def create_app(
             live_config,
             store,
             clock or (lambda: datetime.now(UTC)),
-            publish=lambda event: _publish(hub_ref[0], nudges, event),
+            publish=lambda event: _publish(hub_ref, nudges, event),
         )
         last = store.last_seq()
         hub = Hub(last, hall.snapshot)

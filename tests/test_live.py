@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
@@ -94,3 +95,31 @@ def test_sequence_numbers_only_grow_across_a_restart(server: HallServer) -> None
         ok(kiosk.post("/api/tickets", json={"service": "business"}))
         after = receive(ws)
         assert after["seq"] == before + 1 and after["number"] == "A002"
+
+
+def test_the_server_starts_the_morning_after_a_day_left_open(server: HallServer) -> None:
+    """Tickets left waiting and a window left signed in overnight are closed at start-up."""
+    kiosk = server.client()
+    for _ in range(3):
+        ok(kiosk.post("/api/tickets", json={"service": "business"}))
+    li = server.login("li")
+    ok(li.post("/api/windows/1/sign-in"))
+    server.stop()
+    # Turn the clock back on what is stored: all of it now happened yesterday.
+    db = sqlite3.connect(server.data / "hallcall.db")
+    with db:
+        db.execute("UPDATE tickets SET day = '2000-01-01', taken_at = taken_at - 86400")
+        for number, state in db.execute("SELECT number, state FROM windows").fetchall():
+            w = json.loads(state)
+            if w.get("signed_in_at"):
+                w["signed_in_at"] -= 86400
+            db.execute("UPDATE windows SET state = ? WHERE number = ?", (json.dumps(w), number))
+    db.close()
+    server.start()  # must come up, not fail on the first leftover
+    boss = server.login("boss")
+    assert ok(boss.get("/api/tickets/1"))["status"] == "cancelled"
+    assert ok(boss.get("/api/windows/1"))["staff"] is None
+    assert ok(server.client().get("/api/services"))["services"][0]["waiting"] == 0
+    with connect(f"{server.ws_url}/ws/display?since=0") as ws:
+        kinds = [receive(ws)["type"] for _ in range(3)]
+    assert "ticket.issued" in kinds  # the replay buffer holds what happened, closings included
