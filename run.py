@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hall.accounts import Accounts, Role
 from hall.config import DEMO_CONFIG, ConfigError, HallConfig, load_config
+from hall.errors import DomainError
 from hall.storage import Store
 
 DEMO_USERS = (  # (username, name, role): made on the demo hall's first start only
@@ -146,8 +147,8 @@ def _user(args: argparse.Namespace, data: Path) -> int:
             for u in accounts.list():
                 state = "" if u["active"] else " (disabled)"
                 print(f"{u['username']:<16} {u['role']:<8} {u['name']}{state}")
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except DomainError as exc:
+        print(f"error: {exc.message('en')}", file=sys.stderr)
         return 1
     finally:
         store.close()

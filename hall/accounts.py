@@ -11,6 +11,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from hall.errors import DomainError
 from hall.storage import Store
 
 SESSION_SECONDS = 12 * 3600  # one working day and its extended hours
@@ -50,30 +51,41 @@ class Accounts:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add(self, username: str, name: str, role: Role, password: str) -> None:
-        if not _USERNAME_RE.fullmatch(username):
-            raise ValueError("a username is 1-32 letters, digits, '.', '_' or '-'")
+    @staticmethod
+    def hash_password(password: str) -> str:
+        """A password's argon2 hash: slow on purpose, so call it off the event loop, and
+        never inside a transaction."""
         if len(password) < 8:
-            raise ValueError("a password needs at least 8 characters")
+            raise DomainError("password_short")
+        return _hasher.hash(password)
+
+    def add(self, username: str, name: str, role: Role, password: str) -> None:
+        """Create an account (for the command line: hashes, then writes)."""
+        self.add_hashed(username, name, role, self.hash_password(password))
+
+    def add_hashed(self, username: str, name: str, role: Role, password_hash: str) -> None:
+        if not _USERNAME_RE.fullmatch(username):
+            raise DomainError("username_invalid", username=username)
         with self.store.transaction() as c:
             exists = c.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone()
             if exists:
-                raise ValueError(f"user {username!r} exists already")
+                raise DomainError("user_exists", username=username)
             c.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, 1, ?)",
-                (username, name, role.value, _hasher.hash(password), time.time()),
+                (username, name, role.value, password_hash, time.time()),
             )
 
     def set_password(self, username: str, password: str) -> None:
-        if len(password) < 8:
-            raise ValueError("a password needs at least 8 characters")
+        self.set_password_hash(username, self.hash_password(password))
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        """A new password; the user's sessions end."""
         with self.store.transaction() as c:
             cur = c.execute(
-                "UPDATE users SET password_hash = ? WHERE username = ?",
-                (_hasher.hash(password), username),
+                "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
             )
             if cur.rowcount == 0:
-                raise ValueError(f"there is no user {username!r}")
+                raise DomainError("user_unknown", username=username)
             c.execute("UPDATE sessions SET revoked = 1 WHERE username = ?", (username,))
 
     def set_active(self, username: str, active: bool) -> None:
@@ -83,7 +95,7 @@ class Accounts:
                 "UPDATE users SET active = ? WHERE username = ?", (int(active), username)
             )
             if cur.rowcount == 0:
-                raise ValueError(f"there is no user {username!r}")
+                raise DomainError("user_unknown", username=username)
             if not active:
                 c.execute("UPDATE sessions SET revoked = 1 WHERE username = ?", (username,))
 

@@ -124,6 +124,17 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "号码 {ticket} 已经是{service_name}",
         "Ticket {ticket} is already for {service_name_en}",
     ),
+    "username_invalid": (
+        ErrorKind.INVALID,
+        "用户名 {username} 不符合要求：1 到 32 个字母、数字或 . _ -",
+        "Username {username} is not valid: 1-32 letters, digits, '.', '_' or '-'",
+    ),
+    "password_short": (
+        ErrorKind.INVALID,
+        "密码至少需要 8 个字符",
+        "A password needs at least 8 characters",
+    ),
+    "user_exists": (ErrorKind.CONFLICT, "用户 {username} 已存在", "User {username} exists already"),
     "login_failed": (
         ErrorKind.UNAUTHENTICATED,
         "用户名或密码不正确",
