@@ -132,6 +132,9 @@ class Feedback:
             self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
         return {"evaluation": record_view(record), "work_order": order.id if order else None}
 
+    def is_rated(self, ticket_id: int) -> bool:
+        return bool(records.evaluations_for_ticket(self.conn, ticket_id))
+
     def invite(self, window: int, actor: Actor) -> dict[str, Any]:
         """The staff member asks the visitor to rate the service just finished at the window."""
         w = self.hall.queue.window(window)

@@ -210,7 +210,10 @@ async def get_own_ticket(request: Request) -> Response:
       200: {description: "The ticket, with waiting_ahead and estimate_minutes while it waits."}
       404: {description: No such ticket.}
     """
-    return JSON(parts(request).hall.ticket_by_token(request.path_params["token"]))
+    p = parts(request)
+    view = p.hall.ticket_by_token(request.path_params["token"])
+    view["rated"] = p.feedback.is_rated(view["id"])  # on the pad or another phone
+    return JSON(view)
 
 
 async def cancel_ticket(request: Request) -> Response:

@@ -1,7 +1,8 @@
 """Real Chromium for page tests: one browser per session, pages that fail on any JS error.
 
-Never `playwright install`: we drive Debian's /usr/bin/chromium. A test module imports
-`browser_fixture` and `pages_fixture` to get the `browser` and `pages` fixtures. Request
+Never `playwright install`: we drive Debian's /usr/bin/chromium. tests/conftest.py registers
+the `browser` and `pages` fixtures once; a test module must not import them again (that
+would start a second Playwright inside the first one's event loop). Request
 the server fixture before `pages` in a test's arguments, so that pages close (and are
 checked) before the server stops; a page still open when its server goes away logs
 reconnect errors.

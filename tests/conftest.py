@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser_fixture, pages_fixture  # noqa: F401  (one browser per session)
 from tests.serverproc import HallServer
 
 HALLS = Path(__file__).parent / "halls"

@@ -109,6 +109,7 @@ def test_nobody_rates_on_the_visitors_behalf(
         json={"ticket": ticket["id"], "level": 5, "channel": "qr", "token": ticket["token"]},
     )
     assert by_qr.status_code == 201 and by_qr.json()["evaluation"]["channel"] == "qr"
+    assert ok(kiosk.get(f"/api/tickets/t/{ticket['token']}"))["rated"] is True
     assert rating(pad, ticket["id"], 5).status_code == 409  # the QR rating was the one
     waiting = ok(kiosk.post("/api/tickets", json={"service": "business"}))
     early = rating(pad, waiting["id"], 5)

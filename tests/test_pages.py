@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import Pages, browser_fixture, pages_fixture, screenshot  # noqa: F401
+from tests.browser import Pages, screenshot
 from tests.conftest import HALLS
 from tests.fakeprinter import FakePrinter, Paper
 from tests.serverproc import PASSWORD, HallServer, ok

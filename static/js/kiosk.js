@@ -3,6 +3,7 @@ import { act, get } from "./api.js";
 import { $, h, syncKeyed } from "./dom.js";
 import { lang, mountLangSwitch, onLangChange, pick, setLang, t, translate } from "./i18n.js";
 import { Live } from "./live.js";
+import "./texts-visitor.js";
 import { dateTime, setTimeZone } from "./time.js";
 
 const TICKET_SHOWN_S = 20; // the ticket stays on screen this long, then the kiosk starts over
@@ -13,6 +14,7 @@ const HOME_LANG = PARAMS.get("lang") === "en" ? "en" : "zh";
 // Which kiosk this is (/kiosk?kiosk=k1): its printer prints the slip. None: the screen only.
 const KIOSK_ID = PARAMS.get("kiosk");
 const CAN_PRINT = new Set(["online", "paper_near_end"]);
+const PRINT_FAILED = new Set(["interrupted", "expired"]);
 
 const state = {
   hall: null,
@@ -184,6 +186,19 @@ function drawTicket() {
   $("#t-print-title").textContent = title;
   $("#t-print-text").textContent = text;
   $("#t-note").classList.toggle("is-printed", printed);
+  drawQr(printed);
+}
+
+/** No slip in the visitor's hand: the QR of the ticket's own link, to follow it on a phone. */
+function drawQr(printed) {
+  const p = state.print;
+  const slipMissing = !p || p.state === "printer_down" || Boolean(p.error) || PRINT_FAILED.has(p.status);
+  const show = Boolean(state.ticket?.token) && slipMissing && !printed;
+  $("#t-qr").hidden = !show;
+  const img = $("#t-qr-img");
+  const src = show ? `/api/tickets/t/${encodeURIComponent(state.ticket.token)}/qr.svg` : "";
+  if (show && img.getAttribute("src") !== src) img.src = src;
+  img.alt = t("kiosk.qr_alt");
 }
 
 /** What to say about the paper slip: [title, text, printed]. */
