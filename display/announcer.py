@@ -98,6 +98,7 @@ class Announcer:
         self.speaker = Speaker(options.settings, cache_dir)
         self.player = CallPlayer(options.player) if options.play_on_server else None
         self._making: dict[str, asyncio.Task[Path]] = {}
+        self._named: dict[str, tuple[str, int]] = {}  # named for an event, not yet committed
 
     async def start(self) -> None:
         """Check the voice and start the speech worker: a wrong voice stops the start-up."""
@@ -113,14 +114,19 @@ class Announcer:
         await asyncio.to_thread(self.speaker.close)
 
     def audio_for(self, number: str, window: int) -> str:
-        """The URL of this call's audio; starts making it if it is not made yet."""
+        """The URL this call's audio will have; nothing is made or played until the call
+        is committed (see `called`), so a call that fails to commit is never heard."""
         name = self.speaker.audio_name(number, window)
+        self._named[name] = (number, window)
+        return f"/audio/{name}"
+
+    def called(self, name: str) -> None:
+        """A call is committed: make its audio (once) and, on the server, play it."""
         if name not in self._making:
-            task = asyncio.create_task(self._make(number, window, name))
-            self._making[name] = task
+            number, window = self._named.pop(name)
+            self._making[name] = asyncio.create_task(self._make(number, window, name))
         elif self.player is not None:
             self._making[name].add_done_callback(self._play_done)  # a recall: speak it again
-        return f"/audio/{name}"
 
     async def _make(self, number: str, window: int, name: str) -> Path:
         try:
@@ -142,6 +148,8 @@ class Announcer:
 
     async def file(self, name: str) -> Path | None:
         """The audio file for a URL's name, waiting for it if it is still being made."""
+        if name in self._named and name not in self._making:  # asked before the hook ran
+            self.called(name)
         task = self._making.get(name)
         if task is not None:
             with contextlib.suppress(SpeechError, ValueError):

@@ -193,6 +193,12 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "此设备尚未配对，请管理员在评价器上登录并配对窗口",
         "This device is not paired: a manager must pair it with a window",
     ),
+    "rating_not_offered": (
+        ErrorKind.FORBIDDEN,
+        "评价器只能评价本窗口刚办结或邀请评价的号码，{ticket} 不在其中",
+        "A pad rates only the service its window just finished or invited a rating for, "
+        "not {ticket}",
+    ),
     "nothing_to_rate": (
         ErrorKind.CONFLICT,
         "{window} 号窗口还没有办结的号码可以评价",

@@ -26,7 +26,7 @@ from hall.evaluation import (
     rate,
     served_ticket,
 )
-from hall.events import EventType
+from hall.events import Event, EventType
 from hall.hall import Hall
 from hall.model import TicketStatus
 from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
@@ -60,10 +60,25 @@ def order_view(o: WorkOrder) -> dict[str, Any]:
     return view
 
 
+# A pad's offer stays open this much longer than the pad shows it, for a slow network.
+OFFER_GRACE_SECONDS = 30
+
+
 class Feedback:
     def __init__(self, hall: Hall, settings: EvaluationSettings) -> None:
         self.hall = hall
         self.settings = settings
+        # window -> (ticket id, when): what that window's pad is asking the visitor to rate.
+        # A pad rates only this, so whoever holds the pad cannot rate other tickets.
+        self.offers: dict[int, tuple[int, float]] = {}
+
+    def observe(self, event: Event) -> None:
+        """Called after every committed event: a finished service or an invitation puts the
+        five levels on that window's pad."""
+        if event.type in (EventType.TICKET_FINISHED, EventType.RATING_INVITED):
+            window, ticket = event.data.get("window"), event.data.get("ticket", {}).get("id")
+            if isinstance(window, int) and isinstance(ticket, int):
+                self.offers[window] = (ticket, event.at)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -91,6 +106,13 @@ class Feedback:
         served = self.served(ticket_id)
         existing = records.evaluations_for_ticket(self.conn, ticket_id)
         now = time.time()
+        if rater.channel is Channel.PAD and rater.staff_user is None:
+            if existing:  # a second tap: say 一次一评, the clearest answer
+                raise DomainError("rating_already_given", ticket=served.number)
+            offered = self.offers.get(rater.window or 0)
+            limit = self.settings.pad_idle_seconds + OFFER_GRACE_SECONDS
+            if offered is None or offered[0] != ticket_id or now - offered[1] > limit:
+                raise DomainError("rating_not_offered", ticket=served.number)
         record = rate(
             served,
             rater,
@@ -128,6 +150,8 @@ class Feedback:
             "channel": record.channel.value,
         }
         self.hall.record(EventType.RATED, data, None, write)
+        if rater.channel is Channel.PAD:
+            self.offers.pop(record.window, None)
         if order is not None:
             self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
         return {"evaluation": record_view(record), "work_order": order.id if order else None}

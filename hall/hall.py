@@ -75,6 +75,8 @@ class Hall:
         self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
         self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
         self.on_reconfigure: list[Callable[[], None]] = []  # e.g. screens redraw
+        # Adapters that act on an event once it is committed and out (speech, rating pads).
+        self.after: list[Callable[[Event], None]] = []
         self.close_previous_days()
 
     def reconfigure(self, config: HallConfig) -> None:
@@ -285,7 +287,7 @@ class Hall:
                 write(c)
             seq = self.store._insert_event(c, event, at, data, actor)
         published = Event(seq, event, at, data)
-        self.publish(published)
+        self._announce(published)
         return published
 
     def set_notice(self, text: str, actor: Actor) -> Answer:
@@ -320,8 +322,13 @@ class Hall:
         t = move.ticket
         if t is not None and t.status is TicketStatus.DONE and t.started_at and t.finished_at:
             self.estimator.observe(t.service, t.finished_at - t.started_at)
-        self.publish(Event(seq, move.event, at, data))
+        self._announce(Event(seq, move.event, at, data))
         return result
+
+    def _announce(self, event: Event) -> None:
+        self.publish(event)
+        for hook in self.after:
+            hook(event)
 
     def _event_data(self, move: Move) -> dict[str, Any]:
         """What the event says: the records after the move and the queue lengths it leaves."""

@@ -103,7 +103,12 @@ async def _speaker(options: SpeechOptions, data_dir: Path, hall: Hall) -> Announ
         if event.is_call:
             data["audio"] = announcer.audio_for(data["number"], data["window"])
 
+    def speak(event: Event) -> None:
+        if event.type.is_call and "audio" in event.data:
+            announcer.called(event.data["audio"].rsplit("/", 1)[-1])
+
     hall.enrichers.append(add_audio)
+    hall.after.append(speak)
     hall.screen_settings["speech"] = {
         "enabled": True,
         "catch_up_seconds": options.catch_up_seconds,
@@ -279,6 +284,7 @@ def create_app(
         desk = TicketDesk(hall, setup.kiosks, setup.slip, spooler)
         sessions = Sessions(secret_key(data_dir), accounts)
         feedback = Feedback(hall, setup.evaluation)
+        hall.after.append(feedback.observe)
         hall.screen_settings["rating_pad"] = feedback.pad_settings()
         help_desk = HelpDesk(hall, setup.help_points)
         alert_book = AlertBook(hall)

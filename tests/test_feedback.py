@@ -94,7 +94,7 @@ def test_nobody_rates_on_the_visitors_behalf(
     assert as_pad_with_login.status_code == 403
     other_pad = pad_for(server, boss, 2)
     wrong = rating(other_pad, ticket["id"], 5)
-    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "rating_wrong_window")
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "rating_not_offered")
     unpaired = kiosk.post(
         "/api/evaluations", json={"ticket": ticket["id"], "level": 5, "channel": "pad"}
     )
@@ -112,7 +112,10 @@ def test_nobody_rates_on_the_visitors_behalf(
     assert ok(kiosk.get(f"/api/tickets/t/{ticket['token']}"))["rated"] is True
     assert rating(pad, ticket["id"], 5).status_code == 409  # the QR rating was the one
     waiting = ok(kiosk.post("/api/tickets", json={"service": "business"}))
-    early = rating(pad, waiting["id"], 5)
+    early = kiosk.post(  # the visitor's phone, before the service is done
+        "/api/evaluations",
+        json={"ticket": waiting["id"], "rating": 5, "channel": "qr", "token": waiting["token"]},
+    )
     assert (early.status_code, early.json()["error"]["code"]) == (409, "rating_not_served")
 
 
@@ -177,11 +180,10 @@ def test_the_figures_of_a_small_day_match_a_hand_count(
     server: HallServer, hall: dict[str, httpx.Client]
 ) -> None:
     kiosk, li, boss, pad = hall["kiosk"], hall["li"], hall["boss"], hall["pad"]
-    served = [serve_one(kiosk, li, 1) for _ in range(4)]
-    ok(rating(pad, served[0]["id"], 5))
-    ok(rating(pad, served[1]["id"], 3))
-    bad = ok(rating(pad, served[2]["id"], 1, reason="办事效率低"))
-    # served[3] is not rated.
+    ok(rating(pad, serve_one(kiosk, li, 1)["id"], 5))
+    ok(rating(pad, serve_one(kiosk, li, 1)["id"], 3))
+    bad = ok(rating(pad, serve_one(kiosk, li, 1)["id"], 1, reason="办事效率低"))
+    serve_one(kiosk, li, 1)  # not rated
     ok(boss.post(f"/api/work-orders/{bad['work_order']}/call-back", json={"result": "reached"}))
 
     (day,) = ok(boss.get("/api/reports/ratings?by=hall"))["groups"]
@@ -241,3 +243,15 @@ def test_a_double_tap_on_the_pad_is_one_rating(
         assert r.status_code == 200, r.text
     steps = ok(boss.get(f"/api/work-orders/{order}"))["steps"]
     assert [s["action"] for s in steps] == ["open", "call_back"]
+
+
+def test_the_pad_rates_only_what_its_window_just_finished(
+    server: HallServer, hall: dict[str, httpx.Client]
+) -> None:
+    """Whoever holds the pad cannot give earlier tickets 非常满意 by their ids."""
+    kiosk, li, pad = hall["kiosk"], hall["li"], hall["pad"]
+    earlier = serve_one(kiosk, li, 1)
+    latest = serve_one(kiosk, li, 1)
+    r = rating(pad, earlier["id"], 5)
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "rating_not_offered")
+    assert rating(pad, latest["id"], 5).status_code == 201
