@@ -1,6 +1,7 @@
 // The counter page (窗口叫号): staff log in, sign in at a window, and call and serve tickets.
 import { act, get, request } from "./api.js";
 import { askOutcome, askPauseReason, askTransfer, isOpen, setUpDialogs } from "./counter-dialogs.js";
+import { startStaffFeed, stopStaffFeed } from "./counter-help.js";
 import { legal, serviceById, state } from "./counter-state.js";
 import { drawAll, drawWindowList, drawWork, handlers, showView, tickClocks } from "./counter-view.js";
 import { $ } from "./dom.js";
@@ -102,6 +103,7 @@ async function restore() {
   try {
     const me = await get("/api/me");
     state.user = me.user;
+    startStaffFeed(me.user, say);
     if (me.window) {
       await loadWindow(me.window);
     } else {
@@ -114,6 +116,7 @@ async function restore() {
 }
 
 function enterLogin() {
+  stopStaffFeed();
   state.user = null;
   state.windowNo = null;
   state.win = null;
