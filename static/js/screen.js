@@ -1,15 +1,17 @@
 // The hall's main screen (综合屏): latest calls, every window's number, queues, the notice.
 import { get } from "./api.js";
+import { CallQueue, isCall } from "./callqueue.js";
 import { $, h, syncKeyed } from "./dom.js";
 import { mountLangSwitch, onLangChange, pick, t, translate, windowName } from "./i18n.js";
 import { Live } from "./live.js";
+import "./texts-screens.js";
 import { clockSeconds, longDate, serverNow, setTimeZone } from "./time.js";
 
 const RECENT_SHOWN = 6; // older calls listed under the newest one
 const FLASH_MS = 6000;
 const BADGE_DELAY_MS = 1500; // a quick reconnect does not flash the badge
-const CLOCK_SYNC_MS = 10 * 60 * 1000;
-const NOTICE_PX_PER_S = 0.11; // scroll speed, in screen heights per second
+const CLOCK_SYNC_MS = 60 * 1000; // often: whether a call is recent enough to speak depends on it
+const NOTICE_PX_PER_S = 0.11; // scroll speed, in screen heights (widths on a portrait TV) per second
 
 const state = {
   hall: null,
@@ -18,6 +20,7 @@ const state = {
   calls: [], // newest first: {seq, at, number, ticketId, window, windowState}
   notice: "",
   timeZone: "Asia/Shanghai",
+  lastSeq: null, // the last sequence seen, to tell calls missed across a snapshot
 };
 
 // -- the call queue --------------------------------------------------------------------------
@@ -34,12 +37,15 @@ export function addCallListener(fn) {
 
 /**
  * Called once per ticket.called / ticket.recalled event, in sequence order, as it arrives
- * live, and for calls missed while disconnected (replayed on reconnect: check `event.at`,
- * epoch seconds, to skip stale ones). Not called for the history in a snapshot.
- * `event` is the hub's message: {type, seq, at, ticket, number, service, window, window_name,
- * window_state, waiting}. A listener that throws does not stop the others or the screen.
+ * live, and for calls missed while disconnected (replayed on reconnect, or newer than the last
+ * seen in a catch-up snapshot: check `event.at`, epoch seconds, to skip stale ones). Not
+ * called for the history in a first snapshot. `event` is the hub's message: {type, seq, at,
+ * ticket, number, service, window, window_name, window_state, waiting, audio}. A listener
+ * that throws does not stop the others or the screen. The screen's own call queue (shown
+ * one at a time, spoken in Mandarin) hears every call first.
  */
 function onCall(event) {
+  queue.push(event);
   for (const fn of callListeners) {
     try {
       fn(event);
@@ -52,6 +58,12 @@ function onCall(event) {
 
 // Let plain scripts (and tests) hook in without importing the module.
 window.hallcallScreen = { addCallListener };
+
+/** The window's own name, or "" when it only repeats its number (N号窗口 / Window N). */
+function ownName(w) {
+  const name = windowName(w);
+  return name === `Window ${w?.number}` ? "" : name;
+}
 
 // -- dates ---------------------------------------------------------------------------------
 
@@ -91,7 +103,7 @@ function drawCalls() {
     $("#latest-number").textContent = latest.number;
     $("#latest-window").textContent = windowLabel(latest);
     const w = state.windows.find((x) => x.number === latest.window) ?? latest.windowState;
-    $("#latest-window-name").textContent = windowName(w);
+    $("#latest-window-name").textContent = ownName(w);
   }
   syncKeyed(
     $("#recent"),
@@ -120,6 +132,23 @@ function fitRecent() {
   const bottom = list.clientHeight;
   for (const li of list.children) li.hidden = li.offsetTop + li.offsetHeight > bottom + 1;
 }
+
+/** The call queue shows a call: it becomes the newest, highlighted while it is spoken. */
+function showCall(ev, { stale }) {
+  addCall(callOf(ev));
+  drawCalls();
+  if (stale) return; // a call missed while offline takes its place without a flash
+  flash($("#latest"));
+  const cell = document.querySelector(`.w-cell[data-window="${ev.window}"]`);
+  if (cell) flash(cell);
+}
+
+function drawSpeechLock(blocked) {
+  $("#speech-lock").hidden = !blocked;
+  document.body.classList.toggle("is-speech-locked", blocked);
+}
+
+const queue = new CallQueue({ show: showCall, onBlocked: drawSpeechLock });
 
 function flash(el) {
   el.classList.remove("flash");
@@ -173,7 +202,7 @@ function fillWindow(cell, w) {
   cell.className = `w-cell is-${mode}${cell.classList.contains("flash") ? " flash" : ""}`;
   cell.dataset.window = w.number;
   cell.querySelector(".w-no").textContent = t("common.window_n", { n: w.number });
-  cell.querySelector(".w-name").textContent = windowName(w);
+  cell.querySelector(".w-name").textContent = ownName(w);
   cell.querySelector(".w-number").textContent = mode === "called" || mode === "serving" ? cur.number : "";
   const stateText = {
     closed: t("screen.no_staff"),
@@ -220,7 +249,7 @@ function drawNotice(force = false) {
   el.textContent = text;
   // The same speed whatever the length: the time is the distance over the speed.
   const distance = el.offsetWidth; // its padding puts the text's start at the right edge
-  const seconds = Math.max(8, distance / (NOTICE_PX_PER_S * innerHeight));
+  const seconds = Math.max(8, distance / (NOTICE_PX_PER_S * Math.min(innerWidth, innerHeight)));
   el.style.animation = "none";
   void el.offsetWidth;
   el.style.animation = `notice-scroll ${seconds.toFixed(1)}s linear infinite`;
@@ -251,6 +280,9 @@ function drawAll() {
 // -- live updates --------------------------------------------------------------------------
 
 function applySnapshot(snap) {
+  const seenBefore = state.lastSeq;
+  state.lastSeq = snap.seq;
+  queue.configure(snap.settings);
   state.hall = snap.hall;
   if (snap.hall?.timezone) state.timeZone = snap.hall.timezone;
   setTimeZone(state.timeZone);
@@ -259,12 +291,17 @@ function applySnapshot(snap) {
   state.notice = snap.notice ?? "";
   const day = today();
   state.calls = [];
-  // recent_calls is newest first; add oldest first so the newest ends on top.
+  // recent_calls is newest first; add oldest first so the newest ends on top. After an
+  // outage, the calls newer than the last one seen go through the call queue instead.
+  const missed = [];
   for (const ev of [...(snap.recent_calls ?? [])].reverse()) {
     const call = callOf(ev);
-    if (!call.day || call.day === day) addCall(call);
+    if (call.day && call.day !== day) continue;
+    if (seenBefore !== null && ev.seq > seenBefore) missed.push(ev);
+    else addCall(call);
   }
   drawAll();
+  for (const ev of missed) onCall(ev);
 }
 
 function setWindow(ws) {
@@ -274,6 +311,7 @@ function setWindow(ws) {
 }
 
 function applyEvent(ev) {
+  state.lastSeq = ev.seq;
   if (ev.waiting) {
     for (const s of state.services) if (s.id in ev.waiting) s.waiting = ev.waiting[s.id];
   }
@@ -288,14 +326,7 @@ function applyEvent(ev) {
   }
   drawWindows();
   drawServices();
-  if (ev.type === "ticket.called" || ev.type === "ticket.recalled") {
-    addCall(callOf(ev));
-    drawCalls();
-    flash($("#latest"));
-    const cell = document.querySelector(`.w-cell[data-window="${ev.window}"]`);
-    if (cell) flash(cell);
-    onCall(ev);
-  }
+  if (isCall(ev)) onCall(ev); // shown and spoken by the call queue, one at a time
 }
 
 let badgeTimer = null;
@@ -309,6 +340,7 @@ function connection(status) {
   } else {
     $("#conn").hidden = true;
   }
+  if (status === "open") syncClock(); // a device clock may have jumped while we were away
 }
 
 async function syncClock() {
