@@ -15,6 +15,7 @@ class ErrorKind(Enum):
     FORBIDDEN = "forbidden"  # the caller may not do this: 403
     UNAUTHENTICATED = "unauthenticated"  # 401
     THROTTLED = "throttled"  # 429
+    TOO_LARGE = "too_large"  # 413
 
 
 # code -> (kind, Chinese template, English template). Templates use str.format fields.
@@ -28,6 +29,11 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         ErrorKind.INVALID,
         "字段 {field} 无效：{reason_zh}",
         "Field {field} is invalid: {reason}",
+    ),
+    "body_too_large": (
+        ErrorKind.TOO_LARGE,
+        "请求内容过大（最多 {limit} KB）",
+        "The request is too large (at most {limit} KB)",
     ),
     "missing_field": (ErrorKind.INVALID, "缺少字段 {field}", "Field {field} is missing"),
     "unknown_field": (ErrorKind.INVALID, "不认识的字段 {field}", "Unknown field {field}"),

@@ -165,6 +165,8 @@ class Hall:
         return self.estimator.minutes(service_id, ahead, self.windows_open_for(service_id))
 
     def ticket(self, ticket_id: int) -> dict[str, Any]:
+        if not 0 < ticket_id < 2**63:  # SQLite's integers: a larger id is no ticket
+            raise DomainError("ticket_unknown", ticket=ticket_id)
         t = self.queue.tickets.get(ticket_id) or self.store.ticket(ticket_id)
         if t is None:
             raise DomainError("ticket_unknown", ticket=ticket_id)

@@ -130,9 +130,9 @@ class Spooler:
     async def _print(self, name: str, job: PrintJob) -> None:
         target = self.targets[name]
         self._set_job(job, JobStatus.PRINTING)
-        slip = build_slip(job.slip, target.paper)
         loop = asyncio.get_running_loop()
         try:
+            slip = build_slip(job.slip, target.paper)
             status = await loop.run_in_executor(self._pool, target.print_slip, slip)
         except PrintInterruptedError as err:  # some bytes went out: a human must decide
             self._set_job(job, JobStatus.INTERRUPTED, str(err), attempted=True)
@@ -140,6 +140,11 @@ class Spooler:
         except PrinterError as err:  # nothing was sent: keep it queued for when it is back
             self._set_job(job, JobStatus.QUEUED, str(err), attempted=True)
             self._set_status(name, err.status, str(err))
+        except Exception as err:  # a bug or a broken font: never leave a job "printing" for good
+            log.exception("printer %s: job %d failed", name, job.id)
+            note = f"打印出错，请补打 / printing failed, reprint it: {type(err).__name__}: {err}"
+            self._set_job(job, JobStatus.INTERRUPTED, note, attempted=True)
+            self.errors[name] = note
         else:
             self._set_job(job, JobStatus.PRINTED, attempted=True)
             self._set_status(name, status)

@@ -59,6 +59,14 @@ def date_range(request: Request) -> tuple[date, date]:
             ) from None
 
     first, last = day("from"), day("to")
+    for name, value in (("from", first), ("to", last)):
+        if not 2000 <= value.year <= 2099:
+            raise DomainError(
+                "bad_field",
+                field=name,
+                reason_zh="应在 2000 到 2099 年之间",
+                reason="must be between 2000 and 2099",
+            )
     if last < first:
         raise DomainError(
             "bad_field", field="to", reason_zh="不能早于开始日期", reason="is before from"
@@ -337,7 +345,18 @@ async def work_order_step(request: Request) -> Response:
         fields["result"] = body.choice("result", ContactResult).value
     elif action == "plan-fix":
         fields["plan"] = body.text("plan", max_len=1000)
-        fields["due"] = body.text("due", required=False, max_len=10)
+        due = body.text("due", required=False, max_len=10)
+        if due is not None:
+            try:
+                date.fromisoformat(due)
+            except ValueError:
+                raise DomainError(
+                    "bad_field",
+                    field="due",
+                    reason_zh="日期应写作 2026-12-01",
+                    reason="use 2026-12-01",
+                ) from None
+        fields["due"] = due
     elif action == "satisfaction":
         fields["satisfaction"] = body.choice("satisfaction", HandlingSatisfaction).value
     elif action == "appeal":

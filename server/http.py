@@ -23,6 +23,8 @@ log = logging.getLogger("hallcall.http")
 
 SESSION_COOKIE = "hallcall_session"
 IDEMPOTENCY_HEADER = "idempotency-key"
+MAX_BODY = 64 * 1024  # the largest request any page sends is a few hundred bytes
+MAX_INT = 2**53  # what JSON numbers and SQLite integers both hold exactly
 
 E = TypeVar("E", bound=Enum)
 
@@ -33,6 +35,7 @@ _STATUS = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.UNAUTHENTICATED: 401,
     ErrorKind.THROTTLED: 429,
+    ErrorKind.TOO_LARGE: 413,
 }
 
 
@@ -96,12 +99,12 @@ class Body:
 
     @classmethod
     async def read(cls, request: Request, empty_ok: bool = False) -> Body:
-        raw = await request.body()
+        raw = await limited_body(request)
         if not raw.strip() and empty_ok:
             return cls({})
         try:
             data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             raise DomainError("bad_json") from None
         if not isinstance(data, dict):
             raise DomainError("bad_json")
@@ -128,8 +131,10 @@ class Body:
         value = self._get(name, required)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise _bad(name, f"应为不小于 {low} 的整数", f"must be a whole number >= {low}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_INT:
+            raise _bad(
+                name, f"应为 {low} 到 {MAX_INT} 的整数", f"must be a whole number {low}-{MAX_INT}"
+            )
         return value
 
     def boolean(self, name: str, required: bool = True) -> bool | None:
@@ -155,6 +160,24 @@ class Body:
             if name not in self.seen:
                 raise DomainError("unknown_field", field=name)
         return {k: self.data[k] for k in sorted(self.seen) if k in self.data}
+
+
+async def limited_body(request: Request) -> bytes:
+    """The body, refused past MAX_BODY before it is all read (no one fills our memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise DomainError("body_too_large", limit=MAX_BODY // 1024)
+    if hasattr(request, "_body"):  # read already (the idempotency check reads first)
+        return bytes(request._body)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise DomainError("body_too_large", limit=MAX_BODY // 1024)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # later readers see the same bytes
+    return body
 
 
 def _bad(field: str, zh: str, en: str) -> DomainError:
@@ -226,7 +249,7 @@ def idempotent(endpoint: Endpoint) -> Endpoint:
             request,
             _scope(request, p),
             request.url.path,
-            (await request.body()).decode("utf-8", "replace"),
+            (await limited_body(request)).decode("utf-8", "replace"),
         )
         if key is not None and (seen := p.hall.remembered(key)) is not None:
             return JSON(seen.body, status_code=seen.status)

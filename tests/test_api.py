@@ -336,3 +336,17 @@ def test_a_windows_waiting_list_holds_what_it_may_call_in_call_order(server: Hal
     listed = lambda n, c: [t["number"] for t in ok(c.get(f"/api/windows/{n}/waiting"))["tickets"]]  # noqa: E731
     assert listed(2, li) == ["A001", "A002"]  # B001 no longer belongs to window 2
     assert listed(5, zhao) == ["B001", "A001", "A002"]  # sent to window 5: first in line
+
+
+def test_hostile_input_gets_a_clear_4xx_never_a_500(server: HallServer) -> None:
+    kiosk, boss = server.client(), server.login("boss")
+    huge = kiosk.post("/api/tickets", content=b'{"service": "' + b"x" * 100_000 + b'"}')
+    assert huge.status_code == 413 and "过大" in huge.json()["error"]["message"]
+    nested = kiosk.post("/api/tickets", content=b"[" * 100_000 + b"]" * 100_000)
+    assert nested.status_code in (400, 413)
+    assert boss.get("/api/tickets/99999999999999999999999").status_code == 404
+    r = kiosk.post("/api/evaluations", json={"ticket": 10**30, "rating": 5, "channel": "qr"})
+    assert r.status_code == 422
+    assert boss.get("/api/evaluations?to=9999-12-31").status_code == 422
+    assert boss.get("/api/reports/ratings?from=0001-01-01").status_code == 422
+    assert kiosk.post("/api/tickets", json={"service": "business"}).status_code == 201
