@@ -25,14 +25,42 @@ REPLAY_EVENTS = 5000
 CLIENT_BACKLOG = 2000  # messages a client may fall behind before it is dropped
 
 
+# Who may see an event: None for everyone; else the usernames it concerns, plus managers.
+Audience = frozenset[str] | None
+PUBLIC: Audience = None
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """A logged-in person following /ws/staff."""
+
+    username: str
+    manager: bool  # managers and admins see every event
+
+
+def audience(event: Event) -> Audience:
+    """Public events for all; a staff-only event for managers and the staff it names (the
+    one rated or given a work order, the one a window message is for)."""
+    if event.type.public:
+        return PUBLIC
+    named = (event.data.get("staff"), event.data.get("to"))
+    return frozenset(n for n in named if isinstance(n, str))
+
+
 @dataclass(eq=False)
 class Client:
     send: Send
-    staff: bool = False  # logged-in staff also get the events not meant for public screens
+    viewer: Viewer | None = None  # None: a public screen
     queue: asyncio.Queue[str | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=CLIENT_BACKLOG)
     )
     overflowed: bool = False
+
+    def sees(self, who: Audience) -> bool:
+        if who is None:  # public
+            return True
+        v = self.viewer
+        return v is not None and (v.manager or v.username in who)
 
     def offer(self, text: str) -> None:
         try:
@@ -46,18 +74,18 @@ class Client:
 class Hub:
     def __init__(self, last_seq: int, snapshot: Snapshot) -> None:
         self.clients: set[Client] = set()
-        self.recent: deque[tuple[int, str, bool]] = deque(maxlen=REPLAY_EVENTS)
+        self.recent: deque[tuple[int, str, Audience]] = deque(maxlen=REPLAY_EVENTS)
         self.last_seq = last_seq
         self.snapshot = snapshot
 
     def publish(self, event: Event) -> None:
         """Called on the event loop right after the event's transaction committed."""
         text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
-        public = event.type.public
-        self.recent.append((event.seq, text, public))
+        who = audience(event)
+        self.recent.append((event.seq, text, who))
         self.last_seq = event.seq
         for client in self.clients:
-            if public or client.staff:
+            if client.sees(who):
                 client.offer(text)
 
     def redraw(self) -> None:
@@ -68,25 +96,25 @@ class Hub:
             client.offer(text)
 
     def attach(
-        self, send: Send, since: int | None, staff: bool = False
+        self, send: Send, since: int | None, viewer: Viewer | None = None
     ) -> tuple[Client, list[str]]:
         """Register a client and return what it must get first.
 
         Registering and taking the backlog happen with no await in between, so no event can
         fall into the gap between the two.
         """
-        client = Client(send, staff)
-        backlog = self._backlog(since, staff)
+        client = Client(send, viewer)
+        backlog = self._backlog(since, client)
         self.clients.add(client)
         return client, backlog
 
-    def _backlog(self, since: int | None, staff: bool) -> list[str]:
+    def _backlog(self, since: int | None, client: Client) -> list[str]:
         if since is not None:
             if since == self.last_seq:
                 return []
             oldest = self.recent[0][0] if self.recent else self.last_seq + 1
             if oldest - 1 <= since < self.last_seq:
-                return [t for seq, t, public in self.recent if seq > since and (public or staff)]
+                return [t for seq, t, who in self.recent if seq > since and client.sees(who)]
         # New, too far behind, or ahead of us (a screen that saw another database): redraw.
         snap = {"type": "snapshot", "seq": self.last_seq, **self.snapshot()}
         return [json.dumps(snap, ensure_ascii=False, separators=(",", ":"))]
@@ -95,7 +123,7 @@ class Hub:
         """Fill the replay buffer from storage at start-up, so reconnects survive a restart."""
         for event in events:
             text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
-            self.recent.append((event.seq, text, event.type.public))
+            self.recent.append((event.seq, text, audience(event)))
 
     def detach(self, client: Client) -> None:
         self.clients.discard(client)

@@ -195,7 +195,8 @@ async def message_window(request: Request) -> Response:
     body = await Body.read(request)
     text = body.text("text", max_len=200)
     body.done()
-    data = {"window": n, "text": text, "from": actor.username, "from_name": actor.name}
+    to = p.hall.queue.window(n).staff  # who is at that window now: only they see it
+    data = {"window": n, "text": text, "from": actor.username, "from_name": actor.name, "to": to}
     p.hall.record(EventType.WINDOW_MESSAGE, data, actor.username)
     return JSON(data)
 

@@ -195,3 +195,17 @@ def test_accounts_are_managed_without_a_restart(hall: HallServer) -> None:
         "/api/users", json={"username": "y", "name": "y", "role": "staff", "password": "short"}
     )
     assert short.status_code == 422
+
+
+def test_staff_see_only_the_staff_events_about_themselves(hall: HallServer) -> None:
+    li, zhao, boss = hall.login("li"), hall.login("zhao"), hall.login("boss")
+    ok(li.post("/api/windows/1/sign-in"))
+    ok(zhao.post("/api/windows/2/sign-in"))
+    with staff_socket(hall, zhao) as zhao_ws, staff_socket(hall, li) as li_ws:
+        next_message(zhao_ws, "snapshot")
+        next_message(li_ws, "snapshot")
+        ok(boss.post("/api/windows/1/message", json={"text": "给李明的消息"}))
+        ok(boss.post("/api/windows/2/message", json={"text": "给赵丽的消息"}))
+        for_zhao = next_message(zhao_ws, "window.message")
+        assert for_zhao["text"] == "给赵丽的消息"  # the message to window 1 never reached her
+        assert next_message(li_ws, "window.message")["text"] == "给李明的消息"
