@@ -8,6 +8,7 @@ import shlex
 import shutil
 import time
 import wave
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,7 @@ class CallPlayer:
         self._argv: list[str] = []
         self._queue: asyncio.Queue[Path] | None = None
         self._task: asyncio.Task[None] | None = None
-        self._played: list[Played] = []
+        self._played: deque[Played] = deque(maxlen=500)  # the latest, for checks and tests
 
     @property
     def played(self) -> Sequence[Played]:

@@ -90,6 +90,12 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "{window} 号窗口当前没有正在处理的号码",
         "Window {window} has no current ticket",
     ),
+    "window_has_parked": (
+        ErrorKind.CONFLICT,
+        "{window} 号窗口还有挂起的号码 {tickets}，请先回呼办理或请管理员取消",
+        "Window {window} still holds parked tickets {tickets}: call them back or ask a manager "
+        "to cancel them",
+    ),
     "window_paused": (
         ErrorKind.CONFLICT,
         "{window} 号窗口已暂停服务，请先恢复",

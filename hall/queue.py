@@ -274,6 +274,9 @@ class Queue:
         if w.staff is None:
             raise DomainError("window_not_signed_in", window=window_no)
         self._require_idle(w)
+        if w.parked:  # nobody else can call them back: they would wait until the day ends
+            numbers = "、".join(self.tickets[p].number for p in w.parked if p in self.tickets)
+            raise DomainError("window_has_parked", window=window_no, tickets=numbers)
         return Move(
             EventType.WINDOW_SIGNED_OUT,
             window=replace(w, staff=None, staff_name=None, signed_in_at=None, idle_since=None),
@@ -427,12 +430,17 @@ class Queue:
         return Move(EventType.TICKET_PARKED, ticket=new_t, window=new_w)
 
     def cancel(self, ticket_id: int, reason: str, now: datetime) -> Move:
+        """Cancel a waiting or parked ticket (a parked one leaves its window's list)."""
         ticket = self.ticket(ticket_id)
-        self._require(ticket, "cancelled", TicketStatus.WAITING)
+        self._require(ticket, "cancelled", TicketStatus.WAITING, TicketStatus.PARKED)
         new_t = replace(
             ticket, status=TicketStatus.CANCELLED, finished_at=now.timestamp(), note=reason
         )
-        return Move(EventType.TICKET_CANCELLED, ticket=new_t)
+        window = None
+        if ticket.status is TicketStatus.PARKED and ticket.window is not None:
+            w = self.windows[ticket.window]
+            window = replace(w, parked=tuple(p for p in w.parked if p != ticket.id))
+        return Move(EventType.TICKET_CANCELLED, ticket=new_t, window=window)
 
     def expire(self, ticket_id: int, now: datetime) -> Move | None:
         """Close a ticket left open from an earlier day; a ticket being served stays open."""
@@ -526,7 +534,10 @@ class Queue:
         if not t.status.is_open:
             self.tickets.pop(t.id, None)
             self._by_number.pop((t.day, t.number), None)
-            if self._closed_numbers and next(iter(self._closed_numbers))[0] != t.day:
+            known = next(iter(self._closed_numbers))[0] if self._closed_numbers else t.day
+            if t.day < known:
+                return  # a ticket from an earlier day, closed late: not today's number
+            if t.day > known:
                 self._closed.clear()  # a new day: yesterday's numbers are gone
                 self._closed_numbers.clear()
             self._closed[t.id] = t

@@ -368,6 +368,11 @@ class Store:
         ).fetchone()
         return Remembered(row[0], row[1], json.loads(row[2])) if row else None
 
+    def forget_old_answers(self, older_than: float) -> int:
+        """Idempotency keys only guard against double taps and retries: a day is plenty."""
+        with self.transaction() as c:
+            return c.execute("DELETE FROM idempotency WHERE at < ?", (older_than,)).rowcount
+
     def remember(self, scope: str, key: str, fingerprint: str, status: int, body: Any) -> None:
         """Remember the answer to a request that changed nothing worth an event."""
         with self.transaction() as c:

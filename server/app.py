@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -170,6 +171,12 @@ async def _watch_alerts(
 
 
 HOUSEKEEPING_SECONDS = 30
+
+
+def _forget_old_answers(hall: Hall) -> Callable[[], object]:
+    return lambda: hall.store.forget_old_answers(time.time() - 86400)
+
+
 ROLLUP_SECONDS = 3600
 
 
@@ -206,6 +213,7 @@ async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
         ]
         if ticks % 120 == 1:  # about hourly
             jobs.append(("giving default ratings", feedback.give_default_ratings))
+            jobs.append(("forgetting old idempotency keys", _forget_old_answers(hall)))
         for name, job in jobs:
             try:
                 job()

@@ -368,7 +368,6 @@ async def work_order_step(request: Request) -> Response:
     return JSON(order_view(order))
 
 
-@idempotent
 async def pair_device(request: Request) -> Response:
     """
     summary: Pair a rating pad with a window (manager); answers its token, shown this once.

@@ -289,3 +289,18 @@ def test_a_new_day_closes_what_yesterday_left_open(q: Queue) -> None:
     morning = Clock()
     morning.t = tomorrow
     assert take(q, morning, "business") == "A001"
+
+
+def test_a_window_with_parked_tickets_cannot_sign_out_and_a_manager_can_cancel_them(
+    q: Queue,
+) -> None:
+    now = Clock()
+    take(q, now, "business")
+    call(q, now, 1)
+    run(q, q.park(1, now()))
+    with pytest.raises(DomainError) as err:
+        q.sign_out(1, now())  # nobody else could call A001 back
+    assert err.value.code == "window_has_parked" and "A001" in err.value.message()
+    run(q, q.cancel(1, "群众离开", now()))
+    assert q.window(1).parked == ()
+    run(q, q.sign_out(1, now()))
