@@ -137,11 +137,14 @@ class AlertBook:
         raise DomainError("alert_unknown", alert=alert_id)
 
     def history(self, start: float, end: float) -> list[Alert]:
-        rows = self.hall.store.conn.execute(
-            f"SELECT {_COLUMNS} FROM alerts WHERE raised_at >= ? AND raised_at < ? ORDER BY id",
-            (start, end),
-        ).fetchall()
-        return [_alert(r) for r in rows]
+        """Alerts raised in a time range; call it in a worker thread for long ranges."""
+        with self.hall.store.reader() as c:
+            rows = c.execute(
+                f"SELECT {_COLUMNS} FROM alerts WHERE raised_at >= ? AND raised_at < ? "
+                "ORDER BY id LIMIT 10000",
+                (start, end),
+            ).fetchall()
+        return [_alert(tuple(r)) for r in rows]
 
 
 def _fields(alert: Alert) -> dict[str, Any]:

@@ -158,22 +158,31 @@ async def invite_rating(request: Request) -> Response:
     return JSON(p.feedback.invite(n, actor))
 
 
-def _filtered(request: Request) -> list[EvaluationRecord]:
+LIST_LIMIT = 5000  # a page shows the latest; the exports carry everything
+
+
+async def _filtered(request: Request) -> list[EvaluationRecord]:
+    """The records of a date range with the query's filters, read in a worker thread on a
+    connection of its own: a year of ratings must not hold up the hall."""
+    p = parts(request)
     start, end = day_range(request)
-    found = records.evaluations_finished_between(parts(request).hall.store.conn, start, end)
     q = request.query_params
-    if q.get("window"):
-        found = [r for r in found if str(r.window) == q["window"]]
-    if q.get("staff"):
-        found = [r for r in found if r.staff == q["staff"]]
-    if q.get("service"):
-        found = [r for r in found if r.service_id == q["service"]]
     level = q.get("rating") or q.get("level")
-    if level:
-        found = [r for r in found if str(int(r.level)) == level]
-    if q.get("bad") == "1":
-        found = [r for r in found if r.is_bad]
-    return found
+
+    def keep(r: EvaluationRecord) -> bool:
+        return (
+            (not q.get("window") or str(r.window) == q["window"])
+            and (not q.get("staff") or r.staff == q["staff"])
+            and (not q.get("service") or r.service_id == q["service"])
+            and (not level or str(int(r.level)) == level)
+            and (q.get("bad") != "1" or r.is_bad)
+        )
+
+    def read() -> list[EvaluationRecord]:
+        with p.hall.store.reader() as c:
+            return [r for r in records.evaluations_finished_between(c, start, end) if keep(r)]
+
+    return await asyncio.to_thread(read)
 
 
 async def list_evaluations(request: Request) -> Response:
@@ -183,7 +192,15 @@ async def list_evaluations(request: Request) -> Response:
       200: {description: "{evaluations: [...]}: identities masked"}
     """
     parts(request).sessions.require(request, Role.MANAGER)
-    return JSON({"evaluations": [record_view(r) for r in _filtered(request)]})
+    found = await _filtered(request)
+    latest = found[-LIST_LIMIT:]
+    return JSON(
+        {
+            "evaluations": [record_view(r) for r in latest],
+            "total": len(found),
+            "truncated": len(found) > len(latest),
+        }
+    )
 
 
 async def export_evaluations(request: Request) -> Response:
@@ -194,7 +211,7 @@ async def export_evaluations(request: Request) -> Response:
     """
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
-    found = _filtered(request)
+    found = await _filtered(request)
     tz = p.hall.config.hall.timezone
     kind = request.query_params.get("format", "csv")
     if kind == "json":
@@ -297,12 +314,16 @@ async def list_work_orders(request: Request) -> Response:
     """
     p = parts(request)
     actor = p.sessions.require(request)
-    c = p.hall.store.conn
     if request.query_params.get("status", "open") == "open":
-        found = records.open_work_orders(c)
+        found = records.open_work_orders(p.hall.store.conn)
     else:
         start, end = day_range(request)
-        found = records.work_orders_finished_between(c, start, end)
+
+        def read() -> list[Any]:
+            with p.hall.store.reader() as c:
+                return records.work_orders_finished_between(c, start, end)
+
+        found = await asyncio.to_thread(read)
     if not actor.can(Role.MANAGER):
         found = [o for o in found if o.staff == actor.username]
     return JSON({"work_orders": [order_view(o) for o in found]})

@@ -43,7 +43,7 @@ async def list_alerts(request: Request) -> Response:
     p.sessions.require(request, Role.MANAGER)
     if request.query_params.get("history") == "1":
         start, end = day_range(request)
-        found = p.alerts.history(start, end)
+        found = await asyncio.to_thread(p.alerts.history, start, end)
     else:
         found = list(p.alerts.open.values())
     return JSON({"alerts": [a.view() for a in found]})
