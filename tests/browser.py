@@ -1,8 +1,8 @@
 """Real Chromium for page tests: one browser per session, pages that fail on any JS error.
 
 Never `playwright install`: we drive Debian's /usr/bin/chromium. tests/conftest.py registers
-the `browser` and `pages` fixtures once; a test module must not import them again (that
-would start a second Playwright inside the first one's event loop). Request
+the `browser` (one per module) and `pages` fixtures; a test module must not import them
+again (that would start a second Playwright inside the first one's event loop). Request
 the server fixture before `pages` in a test's arguments, so that pages close (and are
 checked) before the server stops; a page still open when its server goes away logs
 reconnect errors.
@@ -103,8 +103,10 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def browser_fixture() -> Iterator[Browser]:
+    # One per test module, closed when it ends: Playwright's sync API keeps an event loop
+    # running in this thread, and later modules call asyncio.run() themselves.
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

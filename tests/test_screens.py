@@ -417,6 +417,7 @@ def test_a_screen_back_online_shows_what_it_missed_and_speaks_only_recent_calls(
     wait_played(screen, 1)
 
     down()
+    expect(screen.locator("#conn")).to_be_visible()  # the screen knows it is offline
     act(li, 1, "no-show")
     act(li, 1, "call-next")  # A002: older than 3 s when the screen is back
     screen.wait_for_timeout(4000)
@@ -437,6 +438,7 @@ def test_a_screen_back_online_shows_what_it_missed_and_speaks_only_recent_calls(
 
     # Too far behind for a replay: the snapshot's newer calls are spoken, its history is not.
     down()
+    expect(screen.locator("#conn")).to_be_visible()
     act(li, 1, "no-show")
     act(li, 1, "call-next")  # A004
     up("snapshot")
