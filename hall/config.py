@@ -27,6 +27,8 @@ ADAPTER_SECTIONS = (
 )
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _HOURS_RE = re.compile(
     r"^(?:(?P<d1>[a-z]{3})(?:-(?P<d2>[a-z]{3}))?\s+)?(?P<h1>\d{2}:\d{2})-(?P<h2>\d{2}:\d{2})$"
 )
@@ -44,6 +46,23 @@ class OpeningSpan:
 
     def contains(self, local: datetime) -> bool:
         return local.weekday() in self.weekdays and self.start <= local.time() < self.end
+
+    def text(self, lang: str) -> str:
+        """周一至周五 09:00-12:00 / Mon-Fri 09:00-12:00"""
+        names = _DAYS_ZH if lang == "zh" else _DAYS_EN
+        joiner = "至" if lang == "zh" else "-"
+        days = sorted(self.weekdays)
+        runs: list[list[int]] = []
+        for d in days:
+            if runs and d == runs[-1][-1] + 1:
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        parts = [
+            names[r[0]] if len(r) == 1 else f"{names[r[0]]}{joiner}{names[r[-1]]}" for r in runs
+        ]
+        end = "24:00" if self.end == time.max else f"{self.end:%H:%M}"
+        return f"{'、'.join(parts) if lang == 'zh' else ', '.join(parts)} {self.start:%H:%M}-{end}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,13 @@ class Service:
     hours_text: str = ""
     standard_minutes: float = 10.0  # expected handling time; seeds the wait estimate
     wait_alert_minutes: float = 30.0  # 超时预警 threshold
+
+    def hours_in(self, lang: str) -> str:
+        return (
+            "；".join(s.text(lang) for s in self.hours)
+            if lang == "zh"
+            else "; ".join(s.text(lang) for s in self.hours)
+        )
 
     def open_at(self, local: datetime) -> bool:
         return not self.hours or any(span.contains(local) for span in self.hours)

@@ -62,7 +62,7 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     ),
     "service_outside_hours": (
         ErrorKind.CONFLICT,
-        "{service_name}现在不在办理时间（{hours}）",
+        "{service_name}现在不在办理时间（{hours_zh}）",
         "{service_name_en} is outside its opening hours ({hours})",
     ),
     "service_full": (

@@ -23,6 +23,7 @@ class EventType(StrEnum):
     WINDOW_RESUMED = "window.resumed"
     SERVICE_OPENED = "service.opened"
     SERVICE_CLOSED = "service.closed"
+    SERVICE_HOURS = "service.hours"  # a service's opening hours began or ended (open_now)
     NOTICE_SET = "hall.notice"
     PRINT_JOB = "print.job"  # a slip queued, printing, printed, interrupted or expired
     PRINTER_STATUS = "printer.status"

@@ -71,6 +71,7 @@ class Hall:
         self.notice = store.setting("hall.notice", config.hall.notice) or ""
         self.day = ""
         self.stats = DayStats("")
+        self._hours_seen: dict[str, bool] = {}
         # Adapters that add to an event before it is stored (speech adds a call's audio URL).
         self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
         self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
@@ -137,11 +138,28 @@ class Hall:
         q = self.queue
         now = self.now()
         views = []
-        for sid, spec in self.config.services.items():
+        for sid in self.config.services:
             view = service_view(sid, self.config, q.service_states[sid], q.waiting_count(sid))
-            view["open_now"] = view["open"] and (self.config.hall.ignore_hours or spec.open_at(now))
+            view["open_now"] = view["open"] and self._in_hours(sid, now)
             views.append(view)
         return views
+
+    def _in_hours(self, service_id: str, now: datetime) -> bool:
+        spec = self.config.services[service_id]
+        return self.config.hall.ignore_hours or spec.open_at(now)
+
+    def check_hours(self) -> int:
+        """Announce services whose opening hours began or ended since the last check, so
+        kiosks stop offering a service at lunch and offer it again after."""
+        now = self.now()
+        changed = 0
+        for sid in self.config.services:
+            in_hours = self._in_hours(sid, now)
+            if self._hours_seen.get(sid, in_hours) != in_hours:
+                self.record(EventType.SERVICE_HOURS, {"service": sid, "open_now": in_hours}, None)
+                changed += 1
+            self._hours_seen[sid] = in_hours
+        return changed
 
     def window(self, number: int) -> dict[str, Any]:
         w = self.queue.window(number)

@@ -237,7 +237,12 @@ class Queue:
                 message=state.message or "请咨询服务台",
             )
         if not self.config.hall.ignore_hours and not service.open_at(now):
-            raise DomainError("service_outside_hours", hours=service.hours_text, **_names(service))
+            raise DomainError(
+                "service_outside_hours",
+                hours_zh=service.hours_in("zh"),
+                hours=service.hours_in("en"),
+                **_names(service),
+            )
         day = now.date().isoformat()
         last = self.counters.get((day, service.prefix), 0)
         if service.daily_cap is not None and last >= service.daily_cap:

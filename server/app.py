@@ -210,6 +210,7 @@ async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
         ticks += 1
         jobs: list[tuple[str, Callable[[], object]]] = [
             ("closing the previous day", hall.close_previous_days),
+            ("announcing opening hours", hall.check_hours),
         ]
         if ticks % 120 == 1:  # about hourly
             jobs.append(("giving default ratings", feedback.give_default_ratings))

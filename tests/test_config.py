@@ -115,3 +115,35 @@ def test_the_server_does_not_start_half_configured(tmp_path: Path) -> None:
         timeout=30,
     )
     assert check.returncode == 2 and "services[1].prefix" in check.stderr
+
+
+def test_a_service_outside_its_hours_says_so_in_the_visitors_language(
+    tmp_path: Path, accounts_db: Path
+) -> None:
+    import shutil
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.serverproc import HallServer, ok
+
+    other_day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[
+        (datetime.now(ZoneInfo("Asia/Shanghai")).weekday() + 3) % 7
+    ]
+    hall = GOOD.replace("ignore_hours = true", "ignore_hours = false").replace(
+        'prefix = "C"', f'prefix = "C"\nhours = ["{other_day} 09:00-10:00"]'
+    )
+    (tmp_path / "h.toml").write_text(hall, encoding="utf-8")
+    srv = HallServer(tmp_path / "data", tmp_path / "h.toml")
+    shutil.copytree(accounts_db, srv.data)
+    srv.start()
+    try:
+        kiosk = srv.client()
+        capped = next(s for s in ok(kiosk.get("/api/services"))["services"] if s["id"] == "capped")
+        assert capped["open"] is True and capped["open_now"] is False
+        assert capped["hours"].endswith("09:00-10:00") and capped["hours"].startswith("周")
+        zh = kiosk.post("/api/tickets", json={"service": "capped"}).json()["error"]["message"]
+        assert zh.startswith("限号业务现在不在办理时间（周") and "mon" not in zh
+        en = srv.client("en").post("/api/tickets", json={"service": "capped"})
+        assert en.json()["error"]["message"].startswith("Capped Service is outside its opening")
+    finally:
+        srv.stop()

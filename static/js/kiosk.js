@@ -90,12 +90,16 @@ function fillChoice(b, { name, sub, info, closed, busy, action }) {
   b.setAttribute("aria-busy", String(busy));
 }
 
+/** Taking numbers now: not closed by a manager, and inside its opening hours. */
+const isOpen = (s) => s.open && s.open_now !== false;
+
 function closedText(s) {
+  if (s.open && s.open_now === false) return t("kiosk.outside_hours", { hours: pick(s, "hours") });
   return s.closed_message ? t("kiosk.closed_because", { message: s.closed_message }) : t("kiosk.closed");
 }
 
 function serviceInfo(s) {
-  if (!s.open) return closedText(s);
+  if (!isOpen(s)) return closedText(s);
   return `${waitingText(s.waiting)} · ${t("kiosk.tap_to_take")}`;
 }
 
@@ -111,7 +115,7 @@ function drawDepartments() {
       return b;
     },
     (b, d) => {
-      const open = d.services.filter((s) => s.open);
+      const open = d.services.filter(isOpen);
       const waiting = d.services.reduce((sum, s) => sum + s.waiting, 0);
       if (d.services.length === 1) {
         // One service: the department button takes the number at once.
@@ -121,7 +125,7 @@ function drawDepartments() {
           name: pick(d),
           sub: sameName ? null : pick(s),
           info: serviceInfo(s),
-          closed: !s.open,
+          closed: !isOpen(s),
           busy: state.busy === s.id,
           action: "take",
         });
@@ -161,7 +165,7 @@ function drawServices() {
         name: pick(s),
         sub: null,
         info: serviceInfo(s),
-        closed: !s.open,
+        closed: !isOpen(s),
         busy: state.busy === s.id,
         action: "take",
       }),
@@ -255,7 +259,7 @@ function chooseDepartment(id) {
 async function take(serviceId) {
   if (state.busy !== null) return; // a second tap while the first is on its way
   const service = state.services.find((s) => s.id === serviceId);
-  if (!service || !service.open) return;
+  if (!service || !isOpen(service)) return;
   state.busy = serviceId;
   draw();
   try {
@@ -354,6 +358,7 @@ function applyEvent(ev) {
   if (ev.type === "service.opened" || ev.type === "service.closed") {
     updateService(ev.service, { open: ev.open, closed_message: ev.message ?? null });
   }
+  if (ev.type === "service.hours") updateService(ev.service, { open_now: ev.open_now });
   if (ev.type === "print.job") {
     // A fast printer may report before the ticket's answer arrives: remember recent jobs.
     jobSeen.set(ev.id, { status: ev.status, error: ev.error ?? null });

@@ -54,6 +54,7 @@ addTexts({
 
   // the visitor's ticket on a phone: rating once it is done
   "ticket.rated": { zh: "您已评价：{level}", en: "You rated this service: {level}" },
+  "kiosk.outside_hours": { zh: "现在不在办理时间（{hours}）", en: "Outside opening hours ({hours})" },
   "ticket.rated_already": {
     zh: "这次服务已经评价过了（一次一评）",
     en: "This service has been rated already (one rating for each service)",
