@@ -50,12 +50,17 @@ def record_view(r: EvaluationRecord, private: bool = True) -> dict[str, Any]:
     return view
 
 
-def order_view(o: WorkOrder) -> dict[str, Any]:
+def order_view(o: WorkOrder, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A work order for pages; `names` turns usernames into the names people know."""
     view = asdict(o)
     view["level"] = int(o.level)
     view["level_name"] = o.level.zh
     view["status_name"] = o.status.zh
-    view["steps"] = [{**asdict(step), "action_name": step.action.zh} for step in o.steps]
+    known = names or {}
+    view["steps"] = [
+        {**asdict(step), "action_name": step.action.zh, "by_name": known.get(step.by, step.by)}
+        for step in o.steps
+    ]
     view["overdue"] = [d.value for d in wo.overdue(o, time.time())]
     return view
 
@@ -155,6 +160,9 @@ class Feedback:
         if order is not None:
             self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
         return {"evaluation": record_view(record), "work_order": order.id if order else None}
+
+    def names(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT username, name FROM users").fetchall())
 
     def is_rated(self, ticket_id: int) -> bool:
         return bool(records.evaluations_for_ticket(self.conn, ticket_id))

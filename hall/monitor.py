@@ -42,6 +42,9 @@ def dashboard(hall: Hall) -> dict[str, Any]:
                 "served": tally.served,
                 "no_show": tally.no_show,
                 "wait_alert_minutes": spec.wait_alert_minutes,
+                "closed_message": q.service_states[sid].message,
+                "department": spec.department,
+                "department_name": hall.config.departments[spec.department].name,
                 "windows_open": hall.windows_open_for(sid),
             }
         )

@@ -179,7 +179,9 @@ def _window_label(config: HallConfig, key: str) -> str:
     if key == NO_WINDOW:
         return "（未叫号）"
     window = config.windows.get(int(key)) if key.isdigit() else None
-    return f"{key}号{window.name}" if window else f"{key}号窗口"
+    if window is None or window.name in (f"{key}号窗口", ""):
+        return f"{key}号窗口"
+    return window.name if window.name.startswith(f"{key}号") else f"{key}号{window.name}"
 
 
 def _staff_names(conn: sqlite3.Connection) -> dict[str, str]:

@@ -326,7 +326,8 @@ async def list_work_orders(request: Request) -> Response:
         found = await asyncio.to_thread(read)
     if not actor.can(Role.MANAGER):
         found = [o for o in found if o.staff == actor.username]
-    return JSON({"work_orders": [order_view(o) for o in found]})
+    names = p.feedback.names()
+    return JSON({"work_orders": [order_view(o, names) for o in found]})
 
 
 async def get_work_order(request: Request) -> Response:
@@ -341,7 +342,7 @@ async def get_work_order(request: Request) -> Response:
     order = p.feedback.order(request.path_params["id"])
     if not actor.can(Role.MANAGER) and order.staff != actor.username:
         raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
-    view = order_view(order)
+    view = order_view(order, p.feedback.names())
     found = records.get_evaluation(p.hall.store.conn, order.evaluation_id)
     view["evaluation"] = record_view(found) if found else None
     return JSON(view)
@@ -386,7 +387,7 @@ async def work_order_step(request: Request) -> Response:
         fields["accepted"] = body.boolean("accepted")
     body.done()
     order = p.feedback.step(request.path_params["id"], action, actor, fields)
-    return JSON(order_view(order))
+    return JSON(order_view(order, p.feedback.names()))
 
 
 async def pair_device(request: Request) -> Response:

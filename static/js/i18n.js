@@ -51,7 +51,8 @@ export function pick(obj, field = "name") {
 export function windowName(w) {
   if (!w) return "";
   const name = pick(w);
-  return name === `${w.number}号窗口` || w.name === `${w.number}号窗口` ? "" : name;
+  const defaults = [`${w.number}号窗口`, `Window ${w.number}`];
+  return defaults.includes(name) || defaults.includes(w.name) ? "" : name;
 }
 
 /** Fill every element marked with data-i18n (text) or data-i18n-{placeholder,title,aria-label}. */
