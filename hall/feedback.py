@@ -21,6 +21,7 @@ from hall.evaluation import (
     Level,
     Rater,
     ServedTicket,
+    correct,
     default_ratings,
     needs_work_order,
     rate,
@@ -160,6 +161,60 @@ class Feedback:
         if order is not None:
             self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
         return {"evaluation": record_view(record), "work_order": order.id if order else None}
+
+    def correct(
+        self,
+        record_id: str,
+        actor: Actor,
+        note: str,
+        service: str | None = None,
+        window: int | None = None,
+        staff: str | None = None,
+    ) -> EvaluationRecord:
+        """Attribute a rating to the right service, window or staff member: a new record
+        pointing at the old one; the visitor's level, reason and words never change."""
+        original = records.get_evaluation(self.conn, record_id)
+        if original is None:
+            raise DomainError("evaluation_unknown", record=record_id)
+        config = self.hall.config
+        service_pair = department_pair = staff_pair = None
+        if service is not None:
+            spec = self.hall.queue.service(service)
+            dep = config.departments[spec.department]
+            service_pair, department_pair = (spec.id, spec.name), (dep.id, dep.name)
+        if window is not None:
+            self.hall.queue.window_spec(window)
+        if staff is not None:
+            name = self.names().get(staff)
+            if name is None:
+                raise DomainError("user_unknown", username=staff)
+            staff_pair = (staff, name)
+        existing = records.evaluations_for_ticket(self.conn, original.ticket_id)
+        fixed = correct(
+            original,
+            existing=existing,
+            by=actor.username,
+            note=note,
+            now=time.time(),
+            service=service_pair,
+            department=department_pair,
+            window=window,
+            staff=staff_pair,
+        )
+        data = {
+            "evaluation": fixed.id,
+            "corrects": original.id,
+            "number": fixed.ticket_number,
+            "staff": fixed.staff,
+            "window": fixed.window,
+        }
+        self.hall.record(
+            EventType.RATING_CORRECTED,
+            data,
+            actor.username,
+            lambda c: records.insert_evaluation(c, fixed),
+        )
+        return fixed
 
     def names(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT username, name FROM users").fetchall())

@@ -142,6 +142,29 @@ async def rate(request: Request) -> Response:
 
 
 @idempotent
+@idempotent
+async def correct_evaluation(request: Request) -> Response:
+    """
+    summary: "Correct whom a rating is attributed to (manager): {note, service?, window?,
+      staff?}. A new record points at the old one; the visitor's rating never changes."
+    responses:
+      201: {description: The new record.}
+      409: {description: Corrected already (correct the latest record).}
+      422: {description: No note, or nothing changed.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    body = await Body.read(request)
+    note = body.text("note", max_len=500)
+    service = body.text("service", required=False, max_len=40)
+    window = body.integer("window", required=False, low=1)
+    staff = body.text("staff", required=False, max_len=32)
+    body.done()
+    assert note is not None
+    fixed = p.feedback.correct(request.path_params["id"], actor, note, service, window, staff)
+    return JSON(record_view(fixed), status_code=201)
+
+
 async def invite_rating(request: Request) -> Response:
     """
     summary: Ask the visitor to rate the service just finished at this window (on its pad).
@@ -460,6 +483,7 @@ routes = [
     Route("/api/evaluations/export", export_evaluations, methods=["GET"]),
     Route("/api/evaluations", rate, methods=["POST"]),
     Route("/api/evaluations", list_evaluations, methods=["GET"]),
+    Route("/api/evaluations/{id:str}/correct", correct_evaluation, methods=["POST"]),
     Route("/api/windows/{n:int}/invite-rating", invite_rating, methods=["POST"]),
     Route("/api/reports/ratings", rating_report, methods=["GET"]),
     Route("/api/work-orders", list_work_orders, methods=["GET"]),
