@@ -434,3 +434,80 @@ def test_the_dashboard_reconnects_by_itself(server: HallServer, pages: Pages) ->
     take(server, "business")  # while the page is still reconnecting
     expect(dash.locator("#conn")).to_be_hidden(timeout=15_000)
     expect(waiting).to_have_text("1")
+
+
+def test_admin_changes_a_window_and_sees_it_in_the_history(
+    server: HallServer, pages: Pages
+) -> None:
+    server.add_user("root", "admin", "系统管理员")
+    page = pages.open(f"{server.url}/admin")
+    log_in(page, "root")
+    window = page.locator("#setup-windows tr[data-window='5']")
+    expect(window.locator("[data-field=services] li")).to_have_text(["商事登记"])
+    expect(page.locator("#setup-changes")).to_contain_text("尚无修改")
+
+    # Window 5 also takes 社保业务, first in its order of preference.
+    window.get_by_role("button", name="修改…").click()
+    dialog = page.locator("dialog[open]")
+    social = dialog.locator("li[data-service=social]")
+    social.get_by_role("checkbox").check()
+    social.get_by_role("button", name="“社保业务”上移").click()
+    expect(dialog.locator("li input:checked")).to_have_count(2)
+    screenshot(page, "admin-setup-window")
+    dialog.get_by_role("button", name="保存").click()
+    expect(dialog).to_have_count(0)
+    expect(window.locator("[data-field=services] li")).to_have_text(["社保业务", "商事登记"])
+
+    admin = server.login("root")
+    setup = ok(admin.get("/api/setup"))
+    five = next(w for w in setup["windows"] if w["number"] == 5)
+    assert five["services"] == ["social", "business"]
+    change = setup["changes"][0]
+    assert (change["kind"], change["key"], change["by"]) == ("window", "5", "root")
+    assert change["fields"] == {"services": ["social", "business"]}
+    history = page.locator("#setup-changes tbody tr")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("5号窗口")
+    expect(history.first).to_contain_text("系统管理员")
+    expect(history.first).to_contain_text("社保业务 › 商事登记")
+
+    # Hours the hall file cannot read: the server's own Chinese message; the dialog stays.
+    page.locator("#setup-services tr[data-service=business]").get_by_role(
+        "button", name="修改…"
+    ).click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_role("button", name="＋ 增加一段时间").click()
+    dialog.locator("input[name=hours]").last.fill("周一至周五 9点到12点")
+    dialog.get_by_role("button", name="保存").click()
+    refused = admin.put("/api/setup/services/business", json={"hours": ["周一至周五 9点到12点"]})
+    assert refused.status_code == 422
+    message = refused.json()["error"]["message"]
+    assert message.startswith("这样修改后大厅配置不成立")
+    expect(dialog.locator(".dlg-error")).to_have_text(message)
+    screenshot(page, "admin-setup-dialog")
+    assert len(ok(admin.get("/api/setup"))["changes"]) == 1
+
+    # Written in the hall file's form, the hours are saved and shown.
+    dialog.locator("input[name=hours]").last.fill("mon-fri 09:00-12:00")
+    dialog.get_by_role("button", name="＋ 增加一段时间").click()
+    dialog.locator("input[name=hours]").last.fill("sat 09:00-12:00")
+    dialog.get_by_role("button", name="保存").click()
+    expect(dialog).to_have_count(0)
+    hours = page.locator("#setup-services tr[data-service=business] [data-field=hours]")
+    expect(hours).to_contain_text("mon-fri 09:00-12:00")
+    expect(hours).to_contain_text("sat 09:00-12:00")
+    business = ok(admin.get("/api/setup"))["services"][0]
+    assert business["hours"] == ["mon-fri 09:00-12:00", "sat 09:00-12:00"]
+    expect(history).to_have_count(2)
+
+    page.evaluate("document.querySelector('#setup').scrollIntoView()")
+    screenshot(page, "admin-setup")
+
+    # A manager sees the set-up and its history, not the buttons that change it.
+    view = pages.open(f"{server.url}/admin?lang=en")
+    log_in(view, "boss")
+    expect(view.locator("#setup-view-only")).to_be_visible()
+    expect(view.locator("#setup-windows tr[data-window='5']")).to_contain_text("Social Insurance")
+    expect(view.locator("#setup-add-window")).to_be_hidden()
+    expect(view.locator("#setup button:visible")).to_have_count(0)
+    expect(view.locator("#setup-changes tbody tr")).to_have_count(2)

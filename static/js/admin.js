@@ -1,7 +1,9 @@
 // The admin page (系统管理): staff accounts (list, add with a role, new password, disable and
-// enable) and paired rating pads (list, pair, revoke). Administrators change accounts;
-// managers see them, and pair and revoke pads (the server's rule for pads).
+// enable), paired rating pads (list, pair, revoke), and the services and windows
+// (admin-setup.js). Administrators change accounts and the set-up; managers see them, and
+// pair and revoke pads (the server's rule for pads).
 import { act, get } from "./api.js";
+import * as setup from "./admin-setup.js";
 import "./admin-texts.js";
 import { $, h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -282,16 +284,26 @@ function draw() {
   drawPairForm();
   drawUsers();
   drawPads();
+  setup.draw();
 }
 
 async function enter() {
   admin.token = null;
   draw();
-  await Promise.all([loadUsers(), loadPads()]);
+  await Promise.all([loadUsers(), loadPads(), setup.load()]);
 }
 
 $("#add-user").addEventListener("submit", addUser);
 $("#pair").addEventListener("submit", pair);
+// A window added or changed: the pairing form lists the windows from the snapshot.
+setup.onChange(async () => {
+  try {
+    session.snapshot = await get("/api/snapshot");
+    drawPairForm();
+  } catch {
+    // The form keeps the windows it had; a reload brings the new ones.
+  }
+});
 
 startPage({
   role: "manager",
