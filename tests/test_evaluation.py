@@ -37,8 +37,8 @@ from hall.evaluation_store import (
     m002_evaluations,
     unrated_ticket_ids,
 )
+from hall.migrations import m001_core
 from hall.model import Lane, Ticket, TicketStatus
-from hall.storage import m001_core
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 10, 8, 10, 0, tzinfo=TZ).timestamp()

@@ -25,7 +25,7 @@ from hall.evaluation_store import (
     work_order_for_evaluation,
     work_orders_finished_between,
 )
-from hall.storage import m001_core
+from hall.migrations import m001_core
 from hall.workdays import known_years
 from hall.workorders import (
     Action,
