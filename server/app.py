@@ -44,7 +44,7 @@ from hall.storage import Store, connect
 from printers import PrinterDevice, load_printers
 from printers.agent import AgentPrinter
 from printers.spooler import Spooler
-from server import agents, api, feedback_api, live, manager_api, reports_api
+from server import agents, api, feedback_api, live, manager_api, reports_api, windows_api
 from server.http import (
     JSON,
     Sessions,
@@ -352,6 +352,7 @@ def create_app(
         *manager_api.routes,
         *reports_api.routes,
         *api.routes,
+        *windows_api.routes,
         *live.routes,
         *agents.routes,
         Route("/openapi.json", openapi, include_in_schema=False),
