@@ -283,6 +283,8 @@ async def get_setup(request: Request) -> Response:
             "prefix": s.prefix,
             "daily_cap": s.daily_cap,
             "hours": [h.strip() for h in s.hours_text.split(",")] if s.hours_text else [],
+            "hours_shown": [span.text("zh") for span in s.hours],  # for reading, not editing
+            "hours_shown_en": [span.text("en") for span in s.hours],
             "standard_minutes": s.standard_minutes,
             "wait_alert_minutes": s.wait_alert_minutes,
         }

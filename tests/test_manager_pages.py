@@ -494,8 +494,8 @@ def test_admin_changes_a_window_and_sees_it_in_the_history(
     dialog.get_by_role("button", name="保存").click()
     expect(dialog).to_have_count(0)
     hours = page.locator("#setup-services tr[data-service=business] [data-field=hours]")
-    expect(hours).to_contain_text("mon-fri 09:00-12:00")
-    expect(hours).to_contain_text("sat 09:00-12:00")
+    expect(hours).to_contain_text("周一至周五 09:00-12:00")  # shown in the reader's language
+    expect(hours).to_contain_text("周六 09:00-12:00")
     business = ok(admin.get("/api/setup"))["services"][0]
     assert business["hours"] == ["mon-fri 09:00-12:00", "sat 09:00-12:00"]
     expect(history).to_have_count(2)

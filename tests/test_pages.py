@@ -162,7 +162,7 @@ def test_the_english_switch_changes_the_kiosk(server: HallServer, pages: Pages) 
     kiosk.locator("#departments .choice").nth(1).click()
     expect(kiosk.locator("#back")).to_have_text("‹ Back")
     kiosk.locator("#services .choice", has_text="Social Insurance").click()
-    expect(kiosk.locator("#t-ahead")).to_have_text("0 people are waiting ahead of you")
+    expect(kiosk.locator("#t-ahead")).to_have_text("People waiting ahead of you: 0")
     expect(kiosk.locator("#t-estimate")).to_have_text("The wait cannot be estimated just now")
     expect(kiosk.locator("#done")).to_contain_text("Done")
 

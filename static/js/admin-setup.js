@@ -78,7 +78,10 @@ function drawServices() {
       h(
         "td",
         { dataset: { field: "hours" } },
-        s.hours.length ? s.hours.map((line, i) => [i ? h("br") : null, line]) : t("set.always_open"),
+        // Shown in the reader's language; the editor keeps the hall file's own form.
+        s.hours.length
+          ? pick(s, "hours_shown").map((line, i) => [i ? h("br") : null, line])
+          : t("set.always_open"),
       ),
       h("td", { class: "n" }, t("mgr.minutes", { n: s.standard_minutes })),
       h("td", { class: "n" }, t("mgr.minutes", { n: s.wait_alert_minutes })),

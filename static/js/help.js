@@ -63,7 +63,8 @@ async function load() {
     problem("");
     setCall(res.call);
   } catch (err) {
-    if (!err.isNetwork) problem(err.message); // an unknown point: say so for whoever set it up
+    // An unknown point: say what is wrong and what to do, for whoever set the screen up.
+    if (!err.isNetwork) problem(t("help.unknown_point", { message: err.message }));
   } finally {
     loading = false;
     if (again) {

@@ -375,6 +375,11 @@ async function login(e) {
     const res = await call("POST", "/api/login", { body });
     state.pairSession = res.token;
     $("#password").value = "";
+    if (!["manager", "admin"].includes(res.user?.role)) {
+      await endPairSession(); // staff may not pair: say so now, not after picking a window
+      pairNote(t("pad.staff_cannot_pair"));
+      return;
+    }
     $("#pair-login").hidden = true;
     $("#pair-windows-box").hidden = false;
     drawPairWindows();

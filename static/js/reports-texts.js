@@ -30,6 +30,7 @@ addTexts({
   "rep.series_window_served": { zh: "办结件数", en: "Served" },
   "rep.series_handling": { zh: "办理时长（分钟）", en: "Handling (min)" },
   "rep.axis_minutes": { zh: "等候（分钟）", en: "Wait (min)" },
+  "rep.axis_window": { zh: "窗口", en: "Window" },
   "rep.axis_hour": { zh: "{h}时", en: "{h}:00" },
   "rep.no_data": { zh: "该期间没有数据", en: "No data in this period" },
   "rep.queue": { zh: "排队统计", en: "Queue figures" },

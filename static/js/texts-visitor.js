@@ -62,6 +62,14 @@ addTexts({
 
   // the help point by the self-service kiosks
   "help.title": { zh: "呼叫帮办", en: "Call for help" },
+  "help.unknown_point": {
+    zh: "{message}。请检查本页地址，或请管理员在大厅配置的 [help_points] 中添加这个帮办点。需要帮助请到服务台。",
+    en: "{message}. Check this page's address, or ask a manager to add the point under [help_points] in the hall file. For help now, please go to the information desk.",
+  },
+  "pad.staff_cannot_pair": {
+    zh: "配对需要大厅管理员账号，窗口工作人员不能配对评价器",
+    en: "Pairing needs a hall manager's account: window staff cannot pair a rating pad",
+  },
   "help.button": { zh: "呼叫帮办", en: "Call for help" },
   "help.button_hint": {
     zh: "需要帮助请按这里，工作人员会过来协助您",

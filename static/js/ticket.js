@@ -238,6 +238,7 @@ async function load() {
       $("#loading").hidden = true;
       $("#not-found").textContent = t("ticket.not_found");
       $("#not-found").hidden = false;
+      $("#hint").hidden = true; // nothing will update: do not promise it
     }
     // Otherwise keep what is shown; the next event tries again.
   } finally {
