@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from hall.config import HallConfig, Service, Window
@@ -66,6 +67,46 @@ def _names(service: Service) -> dict[str, str]:
 
 def format_number(prefix: str, n: int) -> str:
     return f"{prefix}{n:03d}"
+
+
+class WindowAction(StrEnum):
+    """What staff can do at a window; the counter page shows a button for each."""
+
+    SIGN_OUT = "sign-out"
+    CALL_NEXT = "call-next"
+    CALL = "call"  # a given number
+    CALL_BACK = "call-back"  # a parked ticket
+    RECALL = "recall"
+    START = "start"
+    FINISH = "finish"
+    NO_SHOW = "no-show"
+    TRANSFER = "transfer"
+    PARK = "park"
+    PAUSE = "pause"
+    RESUME = "resume"
+
+
+def window_actions(
+    w: WindowState, current: Ticket | None, recall_cap: int
+) -> tuple[WindowAction, ...]:
+    """The actions the rules allow at a signed-in window now. Each is exactly the set of
+    commands below that would not be refused (checked by the property tests), so the
+    counter page asks this instead of coding the rules again."""
+    if w.staff is None:
+        return ()
+    a = WindowAction
+    if current is None:
+        leave = () if w.parked else (a.SIGN_OUT,)  # parked tickets keep their window staffed
+        if w.paused:
+            return (a.RESUME, *leave)
+        back = (a.CALL_BACK,) if w.parked else ()
+        return (a.CALL_NEXT, a.CALL, *back, a.PAUSE, *leave)
+    if current.status is TicketStatus.CALLED:
+        recall = (a.RECALL,) if current.recalls < recall_cap else ()
+        return (*recall, a.START, a.NO_SHOW, a.TRANSFER, a.PARK)
+    if current.status is TicketStatus.SERVING:
+        return (a.FINISH, a.TRANSFER, a.PARK)
+    return ()
 
 
 def service_key(t: Ticket) -> _Key:

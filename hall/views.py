@@ -6,6 +6,7 @@ from typing import Any
 
 from hall.config import HallConfig
 from hall.model import ServiceState, Ticket, WindowState
+from hall.queue import window_actions
 
 
 def ticket_view(t: Ticket, config: HallConfig) -> dict[str, Any]:
@@ -50,6 +51,8 @@ def window_view(
         "idle_since": w.idle_since,
         "current": ticket_view(current, config) if current else None,
         "parked": [ticket_view(t, config) for t in parked],
+        # What staff may do here now, by the queue rules: the counter's buttons follow it.
+        "actions": [a.value for a in window_actions(w, current, config.hall.recall_cap)],
     }
 
 

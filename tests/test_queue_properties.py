@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from hall.config import load_config
 from hall.errors import DomainError
 from hall.model import Lane, Outcome, TicketStatus
-from hall.queue import Move, Queue
+from hall.queue import Move, Queue, WindowAction, window_actions
 
 CONFIG = load_config(Path(__file__).parent / "halls" / "small.toml")
 WINDOWS = sorted(CONFIG.windows)
@@ -192,6 +192,44 @@ class HallMachine(RuleBasedStateMachine):
             actual = sum(1 for t in self.q.tickets.values() if t.waiting and t.service == s)
             assert self.q.waiting_count(s) == actual
             assert len(self.q.waiting_tickets(s)) == actual
+
+    @invariant()
+    def offered_actions_are_the_legal_ones(self) -> None:
+        """The counter's buttons come from window_actions: it must offer exactly what the
+        rules accept, tried here on the very state (commands change nothing until applied)."""
+        for n, w in self.q.windows.items():
+            current = self.q.tickets.get(w.current) if w.current else None
+            offered = set(window_actions(w, current, self.q.recall_cap))
+            for action, command in self._commands(n).items():
+                try:
+                    command()
+                    accepted = True
+                except DomainError:
+                    accepted = False
+                assert accepted == (action in offered), f"window {n}: {action} {accepted=}"
+
+    def _commands(self, n: int) -> dict[WindowAction, Callable[[], object]]:
+        q, now, a = self.q, self.t, WindowAction
+        w = q.windows[n]
+        other = next(s for s in SERVICES if current_service(q, n) != s)
+        return {
+            a.SIGN_OUT: lambda: q.sign_out(n, now),
+            a.CALL_NEXT: lambda: q.call_next(n, w.staff, now),
+            a.CALL_BACK: lambda: q.call_back(n, w.parked[0] if w.parked else -1, None, now),
+            a.RECALL: lambda: q.recall(n, now),
+            a.START: lambda: q.start(n, now),
+            a.FINISH: lambda: q.finish(n, Outcome.ON_THE_SPOT, now),
+            a.NO_SHOW: lambda: q.no_show(n, now),
+            a.TRANSFER: lambda: q.transfer(n, now, to_service=other),
+            a.PARK: lambda: q.park(n, now),
+            a.PAUSE: lambda: q.pause(n, "休息", now),
+            a.RESUME: lambda: q.resume(n, now),
+        }
+
+
+def current_service(q: Queue, n: int) -> str | None:
+    current = q.windows[n].current
+    return q.tickets[current].service if current else None
 
 
 TestHall = HallMachine.TestCase
