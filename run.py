@@ -9,10 +9,12 @@ import secrets
 import sys
 from pathlib import Path
 
-from hall.accounts import Accounts, Role
+from hall.actors import Role
+from hall.clock import SystemClock
 from hall.config import DEMO_CONFIG, ConfigError, HallConfig, load_config
 from hall.errors import DomainError
-from hall.storage import Store
+from hall.people.accounts import Accounts
+from server.app import open_store
 
 DEMO_USERS = (  # (username, name, role): made on the demo hall's first start only
     ("admin", "系统管理员", Role.ADMIN),
@@ -132,8 +134,8 @@ def _read_password() -> str:
 
 
 def _user(args: argparse.Namespace, data: Path) -> int:
-    store = Store(data / "hallcall.db")
-    accounts = Accounts(store)
+    store = open_store(data / "hallcall.db")
+    accounts = Accounts(store, SystemClock())
     try:
         if args.user_command == "add":
             accounts.add(
@@ -157,8 +159,8 @@ def _user(args: argparse.Namespace, data: Path) -> int:
 
 def _demo_accounts(data: Path) -> None:
     """A demo hall needs people to log in with: make them once and say their passwords."""
-    store = Store(data / "hallcall.db")
-    accounts = Accounts(store)
+    store = open_store(data / "hallcall.db")
+    accounts = Accounts(store, SystemClock())
     note = data / "demo-accounts.txt"
     try:
         if accounts.list():

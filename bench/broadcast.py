@@ -19,8 +19,10 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http1 import Connection, percentile
-from hall.accounts import Accounts, Role
-from hall.storage import Store
+from hall.actors import Role
+from hall.clock import SystemClock
+from hall.people.accounts import Accounts
+from server.app import open_store
 from tests.serverproc import PASSWORD, HallServer
 
 CALLS = 30
@@ -97,8 +99,8 @@ def main() -> None:
     for screens in (200, 1000):
         with tempfile.TemporaryDirectory() as tmp:
             server = HallServer(Path(tmp) / "data")
-            store = Store(server.data / "hallcall.db")
-            Accounts(store).add("bench", "压测", Role.STAFF, PASSWORD)
+            store = open_store(server.data / "hallcall.db")
+            Accounts(store, SystemClock()).add("bench", "压测", Role.STAFF, PASSWORD)
             store.close()
             server.start()
             try:

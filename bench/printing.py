@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from printers.connection import Connection
 from printers.device import PrinterDevice, PrinterProfile, PrintMode
 from printers.imagemode import render_png
+from printers.slip import PaperWidth, SlipData, build_slip
 from printers.status import QUERY_PRINTER
 from tests.fakeprinter import FakePrinter
-from ticketing.slip import PaperWidth, SlipData, build_slip
 
 SLIPS = 200
 TARGET_P99_MS = 200

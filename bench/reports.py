@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import chinese_calendar
 
 from hall.config import HallConfig, load_config
-from hall.reports import (
+from hall.reports.queue_report import (
     Dimension,
     arrivals_vs_served_by_hour,
     report,
@@ -32,8 +33,9 @@ from hall.reports import (
     wait_distribution,
     window_load,
 )
-from hall.rollups import build_rollups, live_days
+from hall.reports.rollups import build_rollups, live_days
 from hall.storage import Store
+from server.app import open_store
 
 FIRST_DAY = date(2025, 1, 1)
 TODAY = date(2025, 12, 31)  # the last day of the year: open until midday when the bench runs
@@ -225,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     config = load_config()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "hall.db")
+        store = open_store(Path(tmp) / "hall.db")
         store.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index inserts stay in memory
         t0 = time.perf_counter()
         made, rated = generate(store, config, args.tickets)
@@ -244,13 +246,23 @@ def main() -> None:
 
         settled = TODAY - timedelta(RATINGS_STILL_COMING + 1)
         t0 = time.perf_counter()
-        days = build_rollups(store.conn, config, settled, today=TODAY)
+        days = build_rollups(
+            store.conn,
+            config,
+            settled,
+            now=datetime.combine(TODAY, dtime(12), config.hall.timezone),
+        )
         print(
             f"build_rollups, first time: {days} days in {time.perf_counter() - t0:.1f} s "
             f"(through {settled}; the last {RATINGS_STILL_COMING} days and today stay live)"
         )
         t0 = time.perf_counter()
-        days = build_rollups(store.conn, config, settled + timedelta(1), today=TODAY)
+        days = build_rollups(
+            store.conn,
+            config,
+            settled + timedelta(1),
+            now=datetime.combine(TODAY, dtime(12), config.hall.timezone),
+        )
         print(f"build_rollups, nightly: {days} day in {(time.perf_counter() - t0) * 1000:.0f} ms")
 
         with store.reader() as ro:

@@ -6,13 +6,13 @@ import hashlib
 import json
 import secrets
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hall.accounts import Actor
+from hall.actors import Actor
+from hall.clock import Clock
 from hall.config import HallConfig
 from hall.daystats import DayStats
 from hall.errors import DomainError
@@ -26,7 +26,6 @@ from hall.views import service_view, ticket_view, window_view
 Publish = Callable[[Event], None]
 # More rows for a command's transaction: (connection, the ticket moved, the answer's body).
 Also = Callable[[sqlite3.Connection, Ticket, dict[str, Any]], None]
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +88,7 @@ class Hall:
             hook()
 
     def now(self) -> datetime:
-        return self.clock().astimezone(self.config.hall.timezone)
+        return self.clock.now().astimezone(self.config.hall.timezone)
 
     def close_previous_days(self) -> int:
         """When a new day starts: close what yesterday left open, sign out idle windows.
@@ -279,7 +278,9 @@ class Hall:
         if move is None:
             answer = Answer(200, {"ticket": None, "window": self.window(window)})
             if once is not None:
-                self.store.remember(once.scope, once.key, once.fingerprint, 200, answer.body)
+                self.store.remember(
+                    once.scope, once.key, once.fingerprint, 200, answer.body, self.clock.time()
+                )
             return answer
         return self._run(move, actor.username, once, _ticket_answer)
 
@@ -301,11 +302,11 @@ class Hall:
     ) -> Event:
         """A change outside the queue (a notice, a print job): its rows and its event in one
         transaction, then the event goes out."""
-        at = time.time()
+        at = self.clock.time()
         with self.store.transaction() as c:
             if write is not None:
                 write(c)
-            seq = self.store._insert_event(c, event, at, data, actor)
+            seq = self.store.insert_event(c, event, at, data, actor)
         published = Event(seq, event, at, data)
         self._announce(published)
         return published
@@ -326,7 +327,7 @@ class Hall:
         answer: Callable[[dict[str, Any]], Answer],
         also: Also | None = None,
     ) -> Answer:
-        at = time.time()
+        at = self.clock.time()
         data = self._event_data(move)
         result = answer(data)
         remember = (

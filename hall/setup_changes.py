@@ -7,15 +7,17 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from hall.accounts import Actor
+import sqlite_utils
+
+from hall.actors import Actor
 from hall.config import ConfigError, HallConfig, config_from_data
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.storage import migrations_of
 
 SERVICE_FIELDS = {
     "name",
@@ -93,7 +95,7 @@ class SetupEditor:
         except ConfigError as exc:
             problem = str(exc).split(": ", 1)[-1]
             raise DomainError("setup_invalid", problem=problem) from None
-        now = time.time()
+        now = self.hall.clock.time()
         data = {"kind": kind, "key": key, "fields": fields}
 
         def write(c: sqlite3.Connection) -> None:
@@ -126,3 +128,19 @@ def _only(fields: dict[str, Any], allowed: set[str]) -> None:
     for name in fields:
         if name not in allowed:
             raise DomainError("unknown_field", field=name)
+
+
+def m008_setup_changes(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE setup_changes (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            data TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS = migrations_of(m008_setup_changes)

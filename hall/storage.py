@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,9 +18,36 @@ from typing import Any
 import sqlite_utils
 
 from hall.events import Event, EventType
-from hall.migrations import migrations
 from hall.model import Lane, Outcome, ServiceState, Ticket, TicketStatus, WindowState
 from hall.queue import Move
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One named schema step, owned by the room whose tables it makes. Once released, a
+    migration is never edited or renamed (databases record its name): a change to the
+    schema is a new migration."""
+
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def migrations_of(*steps: Callable[[sqlite_utils.Database], None]) -> tuple[Migration, ...]:
+    """Each function's name is its migration's name."""
+    return tuple(Migration(step.__name__, step) for step in steps)
+
+
+def _migration_set(steps: Iterable[Migration]) -> sqlite_utils.Migrations:
+    """The rooms' migrations in one ordered set: by name (m001, m002, ...), so a new
+    database gets the tables in the order existing ones got them."""
+    ordered = sorted(steps, key=lambda m: m.name)
+    names = [m.name for m in ordered]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two migrations share a name: {names}")
+    migrations = sqlite_utils.Migrations("hallcall")
+    for m in ordered:
+        migrations(name=m.name)(m.apply)
+    return migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +80,12 @@ def connect(path: Path) -> sqlite3.Connection:
 class Store:
     """The hall's database. One writer connection; readers open their own."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, migrations: Iterable[Migration]) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = connect(path)
         self.db = sqlite_utils.Database(self.conn)
-        migrations.apply(self.db)
+        _migration_set(migrations).apply(self.db)
         self.conn.execute("PRAGMA journal_mode=WAL")
 
     def close(self) -> None:
@@ -120,7 +146,7 @@ class Store:
                     "INSERT OR REPLACE INTO service_states VALUES (?, ?, ?)",
                     (s.service, int(s.open), s.message),
                 )
-            seq = self._insert_event(c, move.event, at, event_data, actor)
+            seq = self.insert_event(c, move.event, at, event_data, actor)
             if also is not None:
                 also(c)
             if remember is not None:
@@ -135,10 +161,10 @@ class Store:
         self, event: EventType, data: dict[str, Any], at: float, actor: str | None
     ) -> int:
         with self.transaction() as c:
-            return self._insert_event(c, event, at, data, actor)
+            return self.insert_event(c, event, at, data, actor)
 
     @staticmethod
-    def _insert_event(
+    def insert_event(
         c: sqlite3.Connection,
         event: EventType,
         at: float,
@@ -184,12 +210,14 @@ class Store:
         with self.transaction() as c:
             return c.execute("DELETE FROM idempotency WHERE at < ?", (older_than,)).rowcount
 
-    def remember(self, scope: str, key: str, fingerprint: str, status: int, body: Any) -> None:
+    def remember(
+        self, scope: str, key: str, fingerprint: str, status: int, body: Any, at: float
+    ) -> None:
         """Remember the answer to a request that changed nothing worth an event."""
         with self.transaction() as c:
             c.execute(
                 "INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
-                (scope, key, fingerprint, status, json.dumps(body), time.time()),
+                (scope, key, fingerprint, status, json.dumps(body), at),
             )
 
     # -- loading --------------------------------------------------------------------------
@@ -245,6 +273,16 @@ class Store:
             "SELECT key, value FROM settings WHERE key LIKE ?", (prefix + "%",)
         ).fetchall()
         return {r[0]: r[1] for r in rows}
+
+
+def finished_between(c: sqlite3.Connection, start: float, end: float) -> list[Ticket]:
+    """Tickets served to the end (done) between two times, for reports on a reader."""
+    cur = c.execute(
+        "SELECT * FROM tickets WHERE status = 'done' AND finished_at >= ? AND finished_at < ?",
+        (start, end),
+    )
+    names = [d[0] for d in cur.description]
+    return [_ticket_from_row(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
 
 
 _TICKET_SQL = (

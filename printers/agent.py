@@ -17,9 +17,9 @@ from typing import Any
 
 from printers.device import PrinterProfile
 from printers.errors import PrinterGoneError, PrintInterruptedError
+from printers.slip import PaperWidth, Slip
 from printers.status import PrinterStatus
 from printers.wire import error_from_wire, slip_to_wire
-from ticketing.slip import PaperWidth, Slip
 
 JOB_SECONDS = 30.0  # an agent's printer answers within its own timeouts; this is the backstop
 

@@ -13,10 +13,10 @@ import websockets
 
 from printers.device import PrinterDevice, PrinterProfile, PrintMode
 from printers.errors import PrinterError
+from printers.slip import PaperWidth
 from printers.spec import ConnectionSpec
 from printers.status import PrinterStatus
 from printers.wire import error_to_wire, slip_from_wire
-from ticketing.slip import PaperWidth
 
 log = logging.getLogger("hallcall.agent")
 

@@ -15,10 +15,10 @@ from printers.errors import (
     PrintInterruptedError,
 )
 from printers.imagemode import render_image
+from printers.slip import PaperWidth, Slip
 from printers.spec import ConnectionSpec, parse_connection
 from printers.status import QUERY_PAPER, QUERY_PRINTER, PrinterStatus, decode_status
 from printers.textmode import render_text
-from ticketing.slip import PaperWidth, Slip
 
 
 class PrintMode(Enum):

@@ -9,7 +9,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw
 
 from printers.fonts import cjk_font
-from ticketing.slip import (
+from printers.slip import (
     Align,
     Block,
     Cut,

@@ -9,7 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from ticketing.slip import SlipData
+import sqlite_utils
+
+from hall.storage import migrations_of
+from printers.slip import SlipData
 
 
 class JobStatus(StrEnum):
@@ -165,3 +168,27 @@ def cut_off_by_a_crash(c: sqlite3.Connection) -> list[int]:
         "SELECT id FROM print_jobs WHERE status = ?", (JobStatus.PRINTING.value,)
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def m003_print_jobs(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            ticket INTEGER NOT NULL,
+            printer TEXT NOT NULL,
+            kiosk TEXT,
+            status TEXT NOT NULL,
+            reprint INTEGER NOT NULL DEFAULT 0,
+            slip TEXT NOT NULL,
+            requested_by TEXT,
+            created_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            printed_at REAL,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX print_jobs_queue ON print_jobs (printer, status, id)")
+    db.execute("CREATE INDEX print_jobs_ticket ON print_jobs (ticket)")
+
+
+MIGRATIONS = migrations_of(m003_print_jobs)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from printers.agent import AgentPrinter
 from printers.connection import DEFAULT_TIMEOUT
 from printers.device import PrinterDevice, PrinterProfile, PrintMode
+from printers.slip import PaperWidth
 from printers.spec import parse_connection
-from ticketing.slip import PaperWidth
 
 _KEYS = frozenset({"connection", "paper", "mode", "status", "timeout", "key"})
 AGENT = "agent"  # the printer hangs on a kiosk PC that runs `run.py printer-agent`

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
@@ -21,8 +20,8 @@ from hall.hall import Hall
 from printers import jobs
 from printers.errors import PrinterError, PrintInterruptedError
 from printers.jobs import JobStatus, PrintJob
+from printers.slip import PaperWidth, Slip, build_slip
 from printers.status import PrinterStatus
-from ticketing.slip import PaperWidth, Slip, build_slip
 
 log = logging.getLogger("hallcall.printers")
 
@@ -104,7 +103,10 @@ class Spooler:
             try:
                 job = jobs.next_job(self.hall.store.conn, name)
                 status = self.statuses[name]
-                if job is not None and time.time() - job.created_at > self.max_age_seconds:
+                if (
+                    job is not None
+                    and self.hall.clock.time() - job.created_at > self.max_age_seconds
+                ):
                     self._set_job(job, JobStatus.EXPIRED, "打印机恢复时已超时 / too late to print")
                     continue
                 if job is not None and status is not None and status.can_print:
@@ -152,7 +154,7 @@ class Spooler:
     def _set_job(
         self, job: PrintJob, status: JobStatus, error: str | None = None, attempted: bool = False
     ) -> None:
-        at = time.time()
+        at = self.hall.clock.time()
 
         def write(c: sqlite3.Connection) -> None:
             jobs.set_status(c, job.id, status, at, error, attempted)

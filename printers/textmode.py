@@ -5,7 +5,7 @@ from __future__ import annotations
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
-from ticketing.slip import Cut, Feed, PaperWidth, QrCode, Rule, Slip, TextLine, check_fits
+from printers.slip import Cut, Feed, PaperWidth, QrCode, Rule, Slip, TextLine, check_fits
 
 # FS &: select Chinese (double-byte) character mode. python-escpos has no command for it.
 CHINESE_MODE_ON = b"\x1c\x26"

@@ -6,7 +6,7 @@ from typing import Any
 
 from printers import errors
 from printers.errors import PrinterError
-from ticketing.slip import Align, Block, Cut, Feed, QrCode, Rule, Slip, TextLine
+from printers.slip import Align, Block, Cut, Feed, QrCode, Rule, Slip, TextLine
 
 _ERRORS: dict[str, type[PrinterError]] = {
     cls.__name__: cls

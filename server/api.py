@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from dataclasses import dataclass, field
 
 import qrcode
 from qrcode.image.svg import SvgPathImage
@@ -12,51 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.accounts import Accounts, Actor, Role
-from hall.alerting import AlertBook
-from hall.devices import Devices
+from hall.actors import Role
 from hall.errors import DomainError
-from hall.feedback import Feedback
-from hall.hall import Hall
-from hall.help import HelpDesk
 from hall.model import Lane
-from hall.setup_changes import SetupEditor
-from printers.spooler import Spooler
-from server.http import JSON, SESSION_COOKIE, Body, Sessions, answer, idempotent, once
-from server.throttle import LoginThrottle
-from ticketing.kiosk import TicketDesk
-
-
-@dataclass
-class Parts:
-    """What the API works with; built once by the app's lifespan."""
-
-    hall: Hall
-    accounts: Accounts
-    sessions: Sessions
-    desk: TicketDesk
-    spooler: Spooler
-    feedback: Feedback
-    devices: Devices
-    alerts: AlertBook
-    help: HelpDesk
-    setup: SetupEditor
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
-    secure_cookies: bool = False
-
-
-def parts(request: Request) -> Parts:
-    p = request.app.state.parts
-    assert isinstance(p, Parts)
-    return p
-
-
-def caller_scope(request: Request, actor: Actor | None) -> str:
-    """Who a request's idempotency key belongs to: a user, else the device's address."""
-    if actor is not None:
-        return f"user:{actor.username}"
-    device = request.headers.get("x-device-id") or (request.client.host if request.client else "")
-    return f"device:{device}"
+from server.http import JSON, SESSION_COOKIE, Body, answer, idempotent, once
+from server.parts import caller_scope, parts
 
 
 async def list_services(request: Request) -> Response:
@@ -209,7 +168,7 @@ async def get_own_ticket(request: Request) -> Response:
     """
     p = parts(request)
     view = p.hall.ticket_by_token(request.path_params["token"])
-    view["rated"] = p.feedback.is_rated(view["id"])  # on the pad or another phone
+    view["rated"] = p.ratings.is_rated(view["id"])  # on the pad or another phone
     return JSON(view)
 
 

@@ -6,11 +6,10 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,32 @@ from display.announcer import Announcer, SpeechOptions, speech_options
 from display.hub import REPLAY_EVENTS, Hub
 from display.playback import PlaybackError
 from display.tts import SpeechError
-from hall.accounts import Accounts
-from hall.alerting import AlertBook
-from hall.alerts import AlertSettings, alert_settings
+from hall import schema as hall_schema
+from hall import setup_changes
+from hall.clock import Clock, SystemClock
 from hall.config import ConfigError, HallConfig
-from hall.devices import Devices
 from hall.errors import DomainError
-from hall.evaluation import EvaluationSettings, evaluation_settings
 from hall.events import Event, EventType
-from hall.feedback import Feedback
 from hall.hall import Hall
-from hall.help import HelpDesk, HelpPoint, help_points
-from hall.monitor import conditions
-from hall.rollups import build_rollups
+from hall.people import schema as people_schema
+from hall.people.accounts import Accounts
+from hall.people.devices import Devices
+from hall.rating import records
+from hall.rating.desk import Ratings
+from hall.rating.rules import EvaluationSettings, evaluation_settings
+from hall.reports import rollups
+from hall.reports.rollups import build_rollups
 from hall.setup_changes import SetupEditor, with_stored_changes
-from hall.storage import Store, connect
-from printers import PrinterDevice, load_printers
+from hall.storage import Migration, Store, connect
+from hall.watch import schema as watch_schema
+from hall.watch.alert_book import AlertBook
+from hall.watch.conditions import AlertSettings, alert_settings
+from hall.watch.dashboard import conditions
+from hall.watch.help import HelpDesk, HelpPoint, help_points
+from printers import PrinterDevice, jobs, load_printers
 from printers.agent import AgentPrinter
 from printers.spooler import Spooler
-from server import agents, api, feedback_api, live, manager_api, reports_api, windows_api
+from server import agents, api, live, manager_api, ratings_api, reports_api, windows_api
 from server.http import (
     JSON,
     Sessions,
@@ -52,9 +58,28 @@ from server.http import (
     http_error_handler,
     server_error_handler,
 )
+from server.parts import Parts
+from server.throttle import LoginThrottle
 from ticketing.kiosk import Kiosk, SlipTexts, TicketDesk, load_kiosks, load_slip_texts
 
 log = logging.getLogger("hallcall")
+
+# Every room's tables, gathered here so that the core's storage knows no feature.
+MIGRATIONS: tuple[Migration, ...] = (
+    *hall_schema.MIGRATIONS,
+    *people_schema.MIGRATIONS,
+    *jobs.MIGRATIONS,
+    *records.MIGRATIONS,
+    *rollups.MIGRATIONS,
+    *watch_schema.MIGRATIONS,
+    *setup_changes.MIGRATIONS,
+)
+
+
+def open_store(path: Path) -> Store:
+    """The hall's database with every room's schema, migrated to the newest."""
+    return Store(path, MIGRATIONS)
+
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = {
@@ -174,20 +199,20 @@ HOUSEKEEPING_SECONDS = 30
 
 
 def _forget_old_answers(hall: Hall) -> Callable[[], object]:
-    return lambda: hall.store.forget_old_answers(time.time() - 86400)
+    return lambda: hall.store.forget_old_answers(hall.clock.time() - 86400)
 
 
 ROLLUP_SECONDS = 3600
 
 
-async def _roll_up(store: Store, config: HallConfig) -> None:
+async def _roll_up(store: Store, config: HallConfig, clock: Clock) -> None:
     """Keep the report rollups built (at start-up, then hourly: cheap when nothing changed),
     on a connection of their own in a worker thread."""
 
     def build() -> int:
         conn = connect(store.path)
         try:
-            return build_rollups(conn, config, date.max)  # capped at yesterday
+            return build_rollups(conn, config, date.max, now=clock.now())  # up to yesterday
         finally:
             conn.close()
 
@@ -201,7 +226,7 @@ async def _roll_up(store: Store, config: HallConfig) -> None:
         await asyncio.sleep(ROLLUP_SECONDS)
 
 
-async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
+async def _housekeeping(hall: Hall, ratings: Ratings) -> None:
     """The hall's clockwork: close yesterday soon after midnight, give default ratings where
     the hall's rules say so. Each task failing alone is retried at the next tick."""
     ticks = 0
@@ -213,7 +238,7 @@ async def _housekeeping(hall: Hall, feedback: Feedback) -> None:
             ("announcing opening hours", hall.check_hours),
         ]
         if ticks % 120 == 1:  # about hourly
-            jobs.append(("giving default ratings", feedback.give_default_ratings))
+            jobs.append(("giving default ratings", ratings.give_default_ratings))
             jobs.append(("forgetting old idempotency keys", _forget_old_answers(hall)))
         for name, job in jobs:
             try:
@@ -264,21 +289,22 @@ class HallSetup:
 def create_app(
     config: HallConfig,
     data_dir: Path,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock | None = None,
 ) -> Starlette:
     setup = HallSetup.of(config)
     data_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = Store(data_dir / "hallcall.db")
+        store = open_store(data_dir / "hallcall.db")
+        hall_clock = clock or SystemClock()
         live_config = with_stored_changes(config, store.conn)
         hub_ref: list[Hub] = []
         nudges: list[Callable[[], None]] = []
         hall = Hall(
             live_config,
             store,
-            clock or (lambda: datetime.now(UTC)),
+            hall_clock,
             publish=lambda event: _publish(hub_ref, nudges, event),
         )
         last = store.last_seq()
@@ -286,28 +312,29 @@ def create_app(
         hub.preload(store.events_since(max(0, last - REPLAY_EVENTS), REPLAY_EVENTS))
         hub_ref.append(hub)
         hall.on_reconfigure.append(hub.redraw)
-        accounts = Accounts(store)
+        accounts = Accounts(store, hall_clock)
         announcer = await _speaker(setup.speech, data_dir, hall)
         spooler = Spooler(hall, setup.printers)
         spooler.start()
         desk = TicketDesk(hall, setup.kiosks, setup.slip, spooler)
         sessions = Sessions(secret_key(data_dir), accounts)
-        feedback = Feedback(hall, setup.evaluation)
-        hall.after.append(feedback.observe)
-        hall.screen_settings["rating_pad"] = feedback.pad_settings()
+        ratings = Ratings(hall, setup.evaluation)
+        hall.after.append(ratings.observe)
+        hall.screen_settings["rating_pad"] = ratings.pad_settings()
         help_desk = HelpDesk(hall, setup.help_points)
         alert_book = AlertBook(hall)
-        app.state.parts = api.Parts(
+        app.state.parts = Parts(
             hall,
             accounts,
             sessions,
             desk,
             spooler,
-            feedback,
-            Devices(store),
+            ratings,
+            Devices(store, hall_clock),
             alert_book,
             help_desk,
             SetupEditor(hall),
+            LoginThrottle(hall_clock.time),
         )
         watch = asyncio.Event()
         nudges.append(watch.set)
@@ -322,8 +349,8 @@ def create_app(
             len(config.services),
             len(config.windows),
         )
-        clockwork = asyncio.create_task(_housekeeping(hall, feedback))
-        rollups = asyncio.create_task(_roll_up(store, config))
+        clockwork = asyncio.create_task(_housekeeping(hall, ratings))
+        rollups = asyncio.create_task(_roll_up(store, config, hall_clock))
         try:
             yield
         finally:
@@ -348,7 +375,7 @@ def create_app(
         return serve
 
     routes = [
-        *feedback_api.routes,
+        *ratings_api.routes,
         *manager_api.routes,
         *reports_api.routes,
         *api.routes,

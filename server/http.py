@@ -6,7 +6,8 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -15,9 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
-from hall.accounts import Accounts, Actor, Role
+from hall.actors import Actor, Role
 from hall.errors import DomainError, ErrorKind
-from hall.hall import Answer, Once
+from hall.hall import Answer, Hall, Once
+from hall.people.accounts import Accounts
 
 log = logging.getLogger("hallcall.http")
 
@@ -256,7 +258,9 @@ def idempotent(endpoint: Endpoint) -> Endpoint:
         response = await endpoint(request)
         if key is not None and 200 <= response.status_code < 300 and isinstance(response, JSON):
             body = json.loads(bytes(response.body))
-            p.hall.store.remember(key.scope, key.key, key.fingerprint, response.status_code, body)
+            p.hall.store.remember(
+                key.scope, key.key, key.fingerprint, response.status_code, body, p.hall.clock.time()
+            )
         return response
 
     return wrapper
@@ -269,3 +273,73 @@ def _scope(request: Request, p: Any) -> str:
     device = request.headers.get("authorization", "") or request.headers.get("x-device-id", "")
     host = request.client.host if request.client else ""
     return f"device:{hashlib.sha256(device.encode()).hexdigest()[:16] if device else host}"
+
+
+# -- shared request helpers: date ranges, downloads, {action} dispatch -----------------------
+
+
+def date_range(request: Request, hall: Hall) -> tuple[date, date]:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included, in the hall's time zone; today by default."""
+    today = hall.now().date()
+
+    def day(name: str) -> date:
+        raw = request.query_params.get(name)
+        if not raw:
+            return today
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                "bad_field", field=name, reason_zh="日期应写作 2026-11-28", reason="use 2026-11-28"
+            ) from None
+
+    first, last = day("from"), day("to")
+    for name, value in (("from", first), ("to", last)):
+        if not 2000 <= value.year <= 2099:
+            raise DomainError(
+                "bad_field",
+                field=name,
+                reason_zh="应在 2000 到 2099 年之间",
+                reason="must be between 2000 and 2099",
+            )
+    if last < first:
+        raise DomainError(
+            "bad_field", field="to", reason_zh="不能早于开始日期", reason="is before from"
+        )
+    return first, last
+
+
+def day_range(request: Request, hall: Hall) -> tuple[float, float]:
+    """The date range as epoch seconds: from the first day's midnight to after the last day."""
+    first, last = date_range(request, hall)
+    tz = hall.config.hall.timezone
+    start = datetime.combine(first, time(), tz).timestamp()
+    return start, datetime.combine(last + timedelta(days=1), time(), tz).timestamp()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def download(data: bytes, media: str, name: str) -> Response:
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+Handler = TypeVar("Handler")
+
+
+def dispatch(request: Request, handlers: Mapping[str, Handler]) -> Handler:
+    """The handler for the path's {action}: every route with actions picks them this one way,
+    and an unknown action gets the same clear answer naming the known ones."""
+    action: str = request.path_params["action"]
+    if action not in handlers:
+        known = ", ".join(handlers)
+        raise DomainError(
+            "bad_field",
+            field="action",
+            reason_zh=f"没有“{action}”操作（可用：{known}）",
+            reason=f"there is no action {action!r} (known: {known})",
+        )
+    return handlers[action]

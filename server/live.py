@@ -10,7 +10,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from display.hub import Hub, Viewer
-from hall.accounts import Role
+from hall.actors import Role
 
 WS_TRY_AGAIN_LATER = 1013  # sent to a client that fell too far behind; it reconnects
 WS_POLICY_VIOLATION = 1008

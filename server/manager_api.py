@@ -10,13 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.accounts import Role
+from hall.actors import Role
 from hall.errors import DomainError
 from hall.events import EventType
-from hall.monitor import dashboard
-from server.api import parts
-from server.feedback_api import day_range
-from server.http import JSON, Body, answer, idempotent, once
+from hall.watch.dashboard import dashboard
+from server.http import JSON, Body, answer, day_range, dispatch, idempotent, once
+from server.parts import parts
 
 
 async def get_dashboard(request: Request) -> Response:
@@ -42,7 +41,7 @@ async def list_alerts(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
     if request.query_params.get("history") == "1":
-        start, end = day_range(request)
+        start, end = day_range(request, parts(request).hall)
         found = await asyncio.to_thread(p.alerts.history, start, end)
     else:
         found = list(p.alerts.open.values())
@@ -59,17 +58,8 @@ async def alert_step(request: Request) -> Response:
     """
     p = parts(request)
     actor = p.sessions.require(request, Role.MANAGER)
-    alert_id = request.path_params["id"]
-    if request.path_params["action"] == "acknowledge":
-        return JSON(p.alerts.acknowledge(alert_id, actor).view())
-    if request.path_params["action"] == "resolve":
-        return JSON(p.alerts.resolve(alert_id, actor).view())
-    raise DomainError(
-        "bad_field",
-        field="action",
-        reason_zh="应为 acknowledge 或 resolve",
-        reason="must be acknowledge or resolve",
-    )
+    step = dispatch(request, {"acknowledge": p.alerts.acknowledge, "resolve": p.alerts.resolve})
+    return JSON(step(request.path_params["id"], actor).view())
 
 
 async def help_point(request: Request) -> Response:
@@ -117,7 +107,7 @@ async def list_help_calls(request: Request) -> Response:
     p.sessions.require(request)
     if request.query_params.get("open", "1") == "1":
         return JSON({"calls": p.help.calls(0, 0, open_only=True)})
-    start, end = day_range(request)
+    start, end = day_range(request, parts(request).hall)
     return JSON({"calls": p.help.calls(start, end)})
 
 
@@ -131,17 +121,8 @@ async def help_call_step(request: Request) -> Response:
     """
     p = parts(request)
     actor = p.sessions.require(request)
-    call_id = request.path_params["id"]
-    if request.path_params["action"] == "acknowledge":
-        return JSON(p.help.acknowledge(call_id, actor))
-    if request.path_params["action"] == "resolve":
-        return JSON(p.help.resolve(call_id, actor))
-    raise DomainError(
-        "bad_field",
-        field="action",
-        reason_zh="应为 acknowledge 或 resolve",
-        reason="must be acknowledge or resolve",
-    )
+    step = dispatch(request, {"acknowledge": p.help.acknowledge, "resolve": p.help.resolve})
+    return JSON(step(request.path_params["id"], actor))
 
 
 async def help_report(request: Request) -> Response:
@@ -152,7 +133,7 @@ async def help_report(request: Request) -> Response:
     """
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
-    start, end = day_range(request)
+    start, end = day_range(request, parts(request).hall)
     return JSON({"points": p.help.report(start, end)})
 
 

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.accounts import Role
+from hall.actors import Role
 from hall.errors import DomainError
-from hall.reports import (
+from hall.reports.queue_report import (
     Dimension,
     arrivals_vs_served_by_hour,
     report,
@@ -23,9 +23,8 @@ from hall.reports import (
     wait_distribution,
     window_load,
 )
-from server.api import Parts, parts
-from server.feedback_api import CSV, XLSX, _download, date_range
-from server.http import JSON
+from server.http import CSV, JSON, XLSX, date_range, download
+from server.parts import Parts, parts
 
 
 def _dimension(request: Request, default: str) -> Dimension:
@@ -53,14 +52,14 @@ async def queue_report(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
     by = _dimension(request, "service")
-    start, end = date_range(request)
+    start, end = date_range(request, parts(request).hall)
     rows = await asyncio.to_thread(_read, p, lambda c: report(c, p.hall.config, start, end, by))
     kind = request.query_params.get("format", "json")
     name = f"queue-by-{by.value}-{start}-{end}"
     if kind == "csv":
-        return _download(report_csv(rows), CSV, f"{name}.csv")
+        return download(report_csv(rows), CSV, f"{name}.csv")
     if kind == "xlsx":
-        return _download(await asyncio.to_thread(report_xlsx, rows), XLSX, f"{name}.xlsx")
+        return download(await asyncio.to_thread(report_xlsx, rows), XLSX, f"{name}.xlsx")
     return JSON(
         {"by": by.value, "from": str(start), "to": str(end), "rows": [asdict(r) for r in rows]}
     )
@@ -75,7 +74,7 @@ async def chart_series(request: Request) -> Response:
     """
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
-    start, end = date_range(request)
+    start, end = date_range(request, parts(request).hall)
     config = p.hall.config
 
     def read(c: Any) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.accounts import Actor, Role
+from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.hall import Answer, Hall
 from hall.model import Outcome
 from hall.queue import Move
-from server.api import caller_scope, parts
 from server.http import JSON, Body, answer, once
+from server.parts import caller_scope, parts
 
 
 async def list_windows(request: Request) -> Response:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from hall.accounts import Accounts, Role
-from hall.storage import Store
+from hall.actors import Role
+from hall.clock import SystemClock
+from hall.people.accounts import Accounts
+from server.app import open_store
 from tests.serverproc import PASSWORD, HallServer, ok
 
 SERVICES = ("business", "social", "tax")
@@ -37,8 +39,8 @@ def big_hall(path: Path) -> Path:
 
 def test_ten_kiosks_and_fifty_windows_at_once(tmp_path: Path) -> None:
     server = HallServer(tmp_path / "data", big_hall(tmp_path / "big.toml"))
-    store = Store(server.data / "hallcall.db")
-    accounts = Accounts(store)
+    store = open_store(server.data / "hallcall.db")
+    accounts = Accounts(store, SystemClock())
     for n in range(1, WINDOWS + 1):
         accounts.add(f"staff{n}", f"员工{n}", Role.STAFF, PASSWORD)
     store.close()

@@ -14,7 +14,16 @@ import sqlite_utils
 
 from hall.config import ConfigError, load_config
 from hall.errors import DomainError, ErrorKind
-from hall.evaluation import (
+from hall.model import Lane, Ticket, TicketStatus
+from hall.rating.records import (
+    evaluations_finished_between,
+    evaluations_for_ticket,
+    get_evaluation,
+    insert_evaluation,
+    m004_evaluations,
+    unrated_ticket_ids,
+)
+from hall.rating.rules import (
     Channel,
     EvaluationRecord,
     EvaluationSettings,
@@ -29,16 +38,7 @@ from hall.evaluation import (
     rate,
     served_ticket,
 )
-from hall.evaluation_store import (
-    evaluations_finished_between,
-    evaluations_for_ticket,
-    get_evaluation,
-    insert_evaluation,
-    m002_evaluations,
-    unrated_ticket_ids,
-)
-from hall.migrations import m001_core
-from hall.model import Lane, Ticket, TicketStatus
+from hall.schema import m001_core
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 10, 8, 10, 0, tzinfo=TZ).timestamp()
@@ -335,7 +335,7 @@ def db(tmp_path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     migrations = sqlite_utils.Migrations("hallcall-test")
     migrations()(m001_core)
-    migrations()(m002_evaluations)
+    migrations()(m004_evaluations)
     migrations.apply(sqlite_utils.Database(conn))
     return conn
 

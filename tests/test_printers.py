@@ -33,6 +33,7 @@ from printers import (
     render_text,
 )
 from printers.imagemode import defuse_realtime
+from printers.slip import PaperWidth, QrCode, Slip, SlipData, TextLine, build_slip
 from printers.spec import FileSpec, NetworkSpec, SerialSpec, UsbSpec
 from printers.status import decode_status
 from tests.fakeprinter import (
@@ -50,7 +51,6 @@ from tests.fakeprinter import (
     decode,
     texts,
 )
-from ticketing.slip import PaperWidth, QrCode, Slip, SlipData, TextLine, build_slip
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 URL = "https://hall.example.gov.cn/t/20261128-B003?k=51c0de"

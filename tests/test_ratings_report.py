@@ -12,18 +12,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from hall import workorders as wo
-from hall.evaluation import (
-    Channel,
-    EvaluationRecord,
-    EvaluationSettings,
-    Rater,
-    ServedTicket,
-    correct,
-    default_ratings,
-    rate,
-)
-from hall.ratings_report import (
+from hall.rating import work_orders as wo
+from hall.rating.report import (
     Figures,
     GroupBy,
     figures,
@@ -36,7 +26,17 @@ from hall.ratings_report import (
     records_csv,
     records_xlsx,
 )
-from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
+from hall.rating.rules import (
+    Channel,
+    EvaluationRecord,
+    EvaluationSettings,
+    Rater,
+    ServedTicket,
+    correct,
+    default_ratings,
+    rate,
+)
+from hall.rating.work_orders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
 
 TZ = ZoneInfo("Asia/Shanghai")
 SETTINGS = EvaluationSettings(default_after_days=7)

@@ -16,9 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hall import workorders as wo
 from hall.config import load_config
-from hall.evaluation import (
+from hall.model import Outcome, TicketStatus
+from hall.rating import work_orders as wo
+from hall.rating.records import (
+    evaluations_finished_between,
+    insert_evaluation,
+    save_work_order,
+    work_orders_finished_between,
+)
+from hall.rating.report import GroupBy
+from hall.rating.report import figures as rating_figures
+from hall.rating.rules import (
     Channel,
     EvaluationRecord,
     EvaluationSettings,
@@ -28,16 +37,8 @@ from hall.evaluation import (
     default_ratings,
     rate,
 )
-from hall.evaluation_store import (
-    evaluations_finished_between,
-    insert_evaluation,
-    save_work_order,
-    work_orders_finished_between,
-)
-from hall.model import Outcome, TicketStatus
-from hall.ratings_report import GroupBy
-from hall.ratings_report import figures as rating_figures
-from hall.reports import (
+from hall.rating.work_orders import AppealGround
+from hall.reports.queue_report import (
     HEADER,
     Dimension,
     ReportRow,
@@ -48,14 +49,19 @@ from hall.reports import (
     wait_distribution,
     window_load,
 )
-from hall.rollups import build_rollups, live_days
+from hall.reports.rollups import build_rollups, live_days
 from hall.storage import Store
-from hall.workorders import AppealGround
+from server.app import open_store
 
 CONFIG = load_config()
 TZ = CONFIG.hall.timezone
 SETTINGS = EvaluationSettings(default_after_days=7)
 THURSDAY = date(2026, 10, 8)
+
+
+def noon(day: date) -> datetime:
+    """Midday of a day in the hall's time zone: the clock's time when rollups are built."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=TZ)
 
 
 def at(hh: int, mm: int, ss: int = 0, day: date = THURSDAY) -> float:
@@ -208,8 +214,8 @@ def seed_ratings(c: sqlite3.Connection) -> None:
     save_work_order(c, wo.review_appeal(order, "boss", at(16, 0), True, "核实属实"))
 
 
-def open_store(path: Path, rollups: bool = True) -> Store:
-    store = Store(path)  # applies every migration, the rollups' included
+def seeded_store(path: Path, rollups: bool = True) -> Store:
+    store = open_store(path)  # applies every migration, the rollups' included
     if not rollups:  # as a database from before the rollups existed
         for table in ("report_rollups", "report_rollup_days", "report_rollup_marks"):
             store.conn.execute(f"DROP TABLE {table}")
@@ -222,7 +228,7 @@ def open_store(path: Path, rollups: bool = True) -> Store:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "hall.db")
+    s = seeded_store(tmp_path / "hall.db")
     insert_tickets(s.conn, DAY)
     seed_ratings(s.conn)
     yield s
@@ -443,18 +449,18 @@ def test_a_range_across_rolled_up_days_and_live_days(store: Store) -> None:
     start, friday = THURSDAY - timedelta(2), THURSDAY + timedelta(1)
     live = every_report(store.conn, start, friday)
     # Friday is today: it stays live, as does every day not over yet.
-    assert build_rollups(store.conn, CONFIG, friday, today=friday) == 3
+    assert build_rollups(store.conn, CONFIG, friday, now=noon(friday)) == 3
     built = store.conn.execute("SELECT day FROM report_rollup_days ORDER BY day").fetchall()
     assert [d for (d,) in built] == ["2026-10-06", "2026-10-07", "2026-10-08"]
     with store.reader() as ro:  # a read-only connection with sqlite3.Row, as the server has
         assert every_report(ro, start, friday) == live
     [hall] = report(store.conn, CONFIG, start, friday, Dimension.HALL)
     assert (hall.taken, hall.still_open) == (7 + 22 + 3, 2)
-    assert build_rollups(store.conn, CONFIG, friday, today=friday) == 0  # idempotent
+    assert build_rollups(store.conn, CONFIG, friday, now=noon(friday)) == 0  # idempotent
 
 
 def test_reports_read_the_rollups_of_the_days_built(store: Store) -> None:
-    build_rollups(store.conn, CONFIG, THURSDAY, today=THURSDAY + timedelta(1))
+    build_rollups(store.conn, CONFIG, THURSDAY, now=noon(THURSDAY + timedelta(1)))
     store.conn.execute("UPDATE report_rollups SET taken = taken + 100 WHERE dimension = 'hour'")
     [hall] = day_report(store, Dimension.HALL)
     assert hall.taken == 7 + 3 * 100  # three hours of the day: the figures came from rollups
@@ -462,7 +468,7 @@ def test_reports_read_the_rollups_of_the_days_built(store: Store) -> None:
 
 def test_a_rating_after_the_rollup_makes_its_day_live_until_rebuilt(store: Store) -> None:
     friday = THURSDAY + timedelta(1)
-    assert build_rollups(store.conn, CONFIG, THURSDAY, today=friday) == 1
+    assert build_rollups(store.conn, CONFIG, THURSDAY, now=noon(friday)) == 1
     a002 = by_pad(A002, 2, "办事效率低")
     original = store.conn.execute("SELECT id FROM evaluations WHERE ticket_id = 2").fetchone()[0]
     moved = correct(
@@ -479,28 +485,28 @@ def test_a_rating_after_the_rollup_makes_its_day_live_until_rebuilt(store: Store
     w1, _, w5, _ = day_report(store, Dimension.WINDOW)
     assert (w1.rated, w1.good, w5.rated) == (3, 2, 0)
     before = every_report(store.conn, THURSDAY, THURSDAY)
-    assert build_rollups(store.conn, CONFIG, THURSDAY, today=friday) == 1  # rebuilt
+    assert build_rollups(store.conn, CONFIG, THURSDAY, now=noon(friday)) == 1  # rebuilt
     assert live_days(store.conn, THURSDAY, friday) == [friday]
     assert every_report(store.conn, THURSDAY, THURSDAY) == before
-    assert build_rollups(store.conn, CONFIG, THURSDAY, today=friday) == 0
+    assert build_rollups(store.conn, CONFIG, THURSDAY, now=noon(friday)) == 0
 
 
 def test_days_with_open_tickets_are_not_rolled_up(store: Store) -> None:
     insert_tickets(store.conn, other_days())
     saturday = THURSDAY + timedelta(2)
     # Friday is over but its day-end has not closed its tickets yet.
-    assert build_rollups(store.conn, CONFIG, saturday, today=saturday) == 3
+    assert build_rollups(store.conn, CONFIG, saturday, now=noon(saturday)) == 3
     days = {d for (d,) in store.conn.execute("SELECT day FROM report_rollup_days")}
     assert "2026-10-09" not in days
 
 
 def test_without_the_migration_reports_are_computed_live(tmp_path: Path) -> None:
-    bare = open_store(tmp_path / "bare.db", rollups=False)
+    bare = seeded_store(tmp_path / "bare.db", rollups=False)
     insert_tickets(bare.conn, DAY)
     [hall] = report(bare.conn, CONFIG, THURSDAY, THURSDAY, Dimension.HALL)
     assert figures(hall)[:7] == (7, 5, 1, 1, 1, 0, 6)
     with pytest.raises(RuntimeError, match="m006_report_rollups"):
-        build_rollups(bare.conn, CONFIG, THURSDAY)
+        build_rollups(bare.conn, CONFIG, THURSDAY, now=noon(THURSDAY))
     assert report(bare.conn, CONFIG, date(2020, 1, 1), date(2020, 1, 2), Dimension.DAY) == []
     with pytest.raises(ValueError, match="before it starts"):
         report(bare.conn, CONFIG, THURSDAY, THURSDAY - timedelta(1), Dimension.DAY)
@@ -578,7 +584,7 @@ def test_rollups_give_what_live_computation_gives(
     drawn: tuple[tuple[T, int | None, bool], ...],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        s = open_store(Path(tmp) / "hall.db")
+        s = seeded_store(Path(tmp) / "hall.db")
         insert_tickets(s.conn, [t for t, _, _ in drawn])
         for t, level, moved in drawn:
             for record in rating(t, level, moved) if level is not None else []:
@@ -588,6 +594,6 @@ def test_rollups_give_what_live_computation_gives(
         first = min(t.day for t, _, _ in drawn)
         open_days = {t.day for t, _, _ in drawn if t.status.is_open}
         closed_days = (end - first).days + 1 - len(open_days)
-        assert build_rollups(s.conn, CONFIG, end, today=end + timedelta(1)) == closed_days
+        assert build_rollups(s.conn, CONFIG, end, now=noon(end + timedelta(1))) == closed_days
         assert every_report(s.conn, THURSDAY, end) == live
         s.close()

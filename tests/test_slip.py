@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ticketing.slip import (
+from printers.slip import (
     Cut,
     Feed,
     PaperWidth,

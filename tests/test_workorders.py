@@ -12,22 +12,20 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from hall import workorders as wo
 from hall.errors import DomainError, ErrorKind
-from hall.evaluation import Channel, EvaluationRecord, EvaluationSettings, Level
-from hall.evaluation_store import (
+from hall.rating import work_orders as wo
+from hall.rating.records import (
     get_work_order,
     insert_evaluation,
-    m002_evaluations,
+    m004_evaluations,
     next_work_order_id,
     open_work_orders,
     save_work_order,
     work_order_for_evaluation,
     work_orders_finished_between,
 )
-from hall.migrations import m001_core
-from hall.workdays import known_years
-from hall.workorders import (
+from hall.rating.rules import Channel, EvaluationRecord, EvaluationSettings, Level
+from hall.rating.work_orders import (
     Action,
     AppealGround,
     ContactResult,
@@ -36,6 +34,8 @@ from hall.workorders import (
     Overdue,
     WorkOrder,
 )
+from hall.schema import m001_core
+from hall.workdays import known_years
 
 TZ = ZoneInfo("Asia/Shanghai")
 SETTINGS = EvaluationSettings()
@@ -238,7 +238,7 @@ def db(tmp_path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     migrations = sqlite_utils.Migrations("hallcall-test")
     migrations()(m001_core)
-    migrations()(m002_evaluations)
+    migrations()(m004_evaluations)
     migrations.apply(sqlite_utils.Database(conn))
     insert_evaluation(conn, BAD)
     return conn

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +13,8 @@ from hall.events import EventType
 from hall.hall import Answer, Hall, Once
 from hall.model import Lane, Ticket
 from printers import jobs
+from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 from printers.status import PrinterStatus
-from ticketing.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 
 _LANE_LABELS = {Lane.PRIORITY: "绿色通道", Lane.APPOINTMENT: "网上预约"}
 
@@ -116,7 +115,7 @@ class TicketDesk:
 
             def also(c: sqlite3.Connection, ticket: Ticket, body: dict[str, Any]) -> None:
                 slip = self.slip(ticket, body["waiting_ahead"], body["estimate_minutes"], base_url)
-                job_id = jobs.add_job(c, ticket.id, printer, kiosk_id, slip, time.time())
+                job_id = jobs.add_job(c, ticket.id, printer, kiosk_id, slip, self.hall.clock.time())
                 status = self.printing.statuses.get(printer)
                 body["print"] = {
                     "job": job_id,
@@ -153,7 +152,7 @@ class TicketDesk:
         data: dict[str, Any] = {}
 
         def write(c: sqlite3.Connection) -> None:
-            job_id = jobs.add_job(c, ticket.id, target, None, slip, time.time(), actor)
+            job_id = jobs.add_job(c, ticket.id, target, None, slip, self.hall.clock.time(), actor)
             found = jobs.job(c, job_id)
             assert found is not None
             data.update(found.view())  # the event carries the job as stored

@@ -5,16 +5,19 @@ ratings and flag overdue work orders."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from hall import evaluation_store as records
-from hall import workorders as wo
-from hall.accounts import Actor, Role
+from hall.actors import Actor, Role
 from hall.errors import DomainError
-from hall.evaluation import (
+from hall.events import Event, EventType
+from hall.hall import Hall
+from hall.model import TicketStatus
+from hall.people.accounts import managers, staff_name, staff_names
+from hall.rating import records as records
+from hall.rating import work_orders as wo
+from hall.rating.rules import (
     Channel,
     EvaluationRecord,
     EvaluationSettings,
@@ -27,15 +30,12 @@ from hall.evaluation import (
     rate,
     served_ticket,
 )
-from hall.events import Event, EventType
-from hall.hall import Hall
-from hall.model import TicketStatus
-from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
+from hall.rating.work_orders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
 
 
 def record_view(r: EvaluationRecord, private: bool = True) -> dict[str, Any]:
     """A record for managers; identity masked (the full one never leaves the database)."""
-    from hall.ratings_report import mask_id_number, mask_name, mask_phone
+    from hall.rating.report import mask_id_number, mask_name, mask_phone
 
     view = {k: v for k, v in asdict(r).items() if not k.startswith("applicant_")}
     view["channel"] = r.channel.value
@@ -51,7 +51,7 @@ def record_view(r: EvaluationRecord, private: bool = True) -> dict[str, Any]:
     return view
 
 
-def order_view(o: WorkOrder, names: dict[str, str] | None = None) -> dict[str, Any]:
+def order_view(o: WorkOrder, now: float, names: dict[str, str] | None = None) -> dict[str, Any]:
     """A work order for pages; `names` turns usernames into the names people know."""
     view = asdict(o)
     view["level"] = int(o.level)
@@ -62,7 +62,7 @@ def order_view(o: WorkOrder, names: dict[str, str] | None = None) -> dict[str, A
         {**asdict(step), "action_name": step.action.zh, "by_name": known.get(step.by, step.by)}
         for step in o.steps
     ]
-    view["overdue"] = [d.value for d in wo.overdue(o, time.time())]
+    view["overdue"] = [d.value for d in wo.overdue(o, now)]
     return view
 
 
@@ -70,7 +70,7 @@ def order_view(o: WorkOrder, names: dict[str, str] | None = None) -> dict[str, A
 OFFER_GRACE_SECONDS = 30
 
 
-class Feedback:
+class Ratings:
     def __init__(self, hall: Hall, settings: EvaluationSettings) -> None:
         self.hall = hall
         self.settings = settings
@@ -96,10 +96,7 @@ class Feedback:
         ticket = self.hall.queue.tickets.get(ticket_id) or self.hall.store.ticket(ticket_id)
         if ticket is None:
             raise DomainError("ticket_unknown", ticket=ticket_id)
-        row = self.conn.execute(
-            "SELECT name FROM users WHERE username = ?", (ticket.staff,)
-        ).fetchone()
-        return served_ticket(ticket, self.hall.config, row[0] if row else None)
+        return served_ticket(ticket, self.hall.config, staff_name(self.conn, ticket.staff))
 
     def rate(
         self,
@@ -111,7 +108,7 @@ class Feedback:
     ) -> dict[str, Any]:
         served = self.served(ticket_id)
         existing = records.evaluations_for_ticket(self.conn, ticket_id)
-        now = time.time()
+        now = self.hall.clock.time()
         if rater.channel is Channel.PAD and rater.staff_user is None:
             if existing:  # a second tap: say 一次一评, the clearest answer
                 raise DomainError("rating_already_given", ticket=served.number)
@@ -195,7 +192,7 @@ class Feedback:
             existing=existing,
             by=actor.username,
             note=note,
-            now=time.time(),
+            now=self.hall.clock.time(),
             service=service_pair,
             department=department_pair,
             window=window,
@@ -217,7 +214,7 @@ class Feedback:
         return fixed
 
     def names(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT username, name FROM users").fetchall())
+        return staff_names(self.conn)
 
     def is_rated(self, ticket_id: int) -> bool:
         return bool(records.evaluations_for_ticket(self.conn, ticket_id))
@@ -245,11 +242,7 @@ class Feedback:
         return data
 
     def managers(self) -> tuple[str, ...]:
-        rows = self.conn.execute(
-            "SELECT username FROM users WHERE role IN (?, ?) AND active = 1 ORDER BY username",
-            (Role.MANAGER.value, Role.ADMIN.value),
-        ).fetchall()
-        return tuple(r[0] for r in rows)
+        return managers(self.conn)
 
     # -- work orders -----------------------------------------------------------------------
 
@@ -263,7 +256,7 @@ class Feedback:
         """Take one step on a work order. Managers take every step; the staff member who
         served may appeal their own review."""
         order = self.order(order_id)
-        now = time.time()
+        now = self.hall.clock.time()
         by = actor.username
         is_manager = actor.can(Role.MANAGER)
         if not is_manager and not (action == "appeal" and order.staff == by):
@@ -342,7 +335,7 @@ class Feedback:
         days = self.settings.default_after_days
         if days is None:
             return 0
-        now = time.time()
+        now = self.hall.clock.time()
         unrated = records.unrated_ticket_ids(self.conn, now - days * 86400)
         served = [self.served(tid) for tid in unrated]
         made = default_ratings(served, self.settings, now)

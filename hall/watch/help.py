@@ -5,15 +5,15 @@ Response and resolution times are kept for reports."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hall.accounts import Actor
+from hall.actors import Actor
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.people.accounts import staff_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +78,7 @@ class HelpDesk:
     def _name(self, username: str | None) -> str | None:
         if username is None:
             return None
-        row = self.hall.store.conn.execute(
-            "SELECT name FROM users WHERE username = ?", (username,)
-        ).fetchone()
-        return row[0] if row else username
+        return staff_name(self.hall.store.conn, username) or username
 
     def current(self, point_id: str) -> dict[str, Any] | None:
         self.point(point_id)
@@ -97,7 +94,7 @@ class HelpDesk:
         self.point(point_id)
         if (open_call := self.current(point_id)) is not None:
             return open_call
-        now = time.time()
+        now = self.hall.clock.time()
         data: dict[str, Any] = {}
 
         def write(c: sqlite3.Connection) -> None:
@@ -122,7 +119,7 @@ class HelpDesk:
         return self._update(call_id, "resolved", actor, EventType.HELP_RESOLVED)
 
     def _update(self, call_id: int, step: str, actor: Actor, event: EventType) -> dict[str, Any]:
-        now = time.time()
+        now = self.hall.clock.time()
         data: dict[str, Any] = {}
 
         def write(c: sqlite3.Connection) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -15,8 +14,9 @@ from typing import Any
 import sqlite_utils
 
 from hall.config import HallConfig
-from hall.evaluation import Level
 from hall.model import Outcome, TicketStatus
+from hall.rating.rules import Level
+from hall.storage import migrations_of
 
 MAX_MINUTES = 720  # the last histogram bucket holds every time of 12 hours or more
 _BITS = 32  # one bucket's share of a packed histogram; no bucket will count 2**32 tickets
@@ -364,7 +364,7 @@ def compute(
 
 
 def build_rollups(
-    conn: sqlite3.Connection, config: HallConfig, through_day: date, *, today: date | None = None
+    conn: sqlite3.Connection, config: HallConfig, through_day: date, *, now: datetime
 ) -> int:
     """Roll up every day up to through_day not rolled up yet, and rebuild the days whose
     ratings changed since; return how many days were written. Idempotent.
@@ -378,7 +378,7 @@ def build_rollups(
     """
     if not has_rollups(conn):
         raise RuntimeError("report rollups need the migration m006_report_rollups")
-    today = today or datetime.now(config.hall.timezone).date()
+    today = now.astimezone(config.hall.timezone).date()
     last = min(through_day, today - timedelta(days=1)).isoformat()
     with snapshot(conn):
         seen_to = tuple(
@@ -399,7 +399,7 @@ def build_rollups(
         ]
     todo = sorted(stale | set(missing))
     for day in todo:
-        _write_day(conn, config, day)
+        _write_day(conn, config, day, now.timestamp())
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
         "INSERT OR REPLACE INTO report_rollup_marks (source, seen) VALUES (?, ?)",
@@ -409,7 +409,7 @@ def build_rollups(
     return len(todo)
 
 
-def _write_day(conn: sqlite3.Connection, config: HallConfig, day: str) -> None:
+def _write_day(conn: sqlite3.Connection, config: HallConfig, day: str, at: float) -> None:
     cols = ("dimension", "day", "key", *_COLUMNS)
     insert = f"INSERT INTO report_rollups ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     conn.execute("BEGIN IMMEDIATE")
@@ -429,7 +429,7 @@ def _write_day(conn: sqlite3.Connection, config: HallConfig, day: str) -> None:
         )
         conn.execute(
             "INSERT OR REPLACE INTO report_rollup_days (day, tickets, built_at) VALUES (?, ?, ?)",
-            (day, tickets, time.time()),
+            (day, tickets, at),
         )
     except BaseException:
         conn.execute("ROLLBACK")
@@ -439,3 +439,6 @@ def _write_day(conn: sqlite3.Connection, config: HallConfig, day: str) -> None:
 
 def _stored(t: Tally) -> tuple[Any, ...]:
     return tuple(pack(getattr(t, n)) if n in _HISTOGRAMS else getattr(t, n) for n in _COLUMNS)
+
+
+MIGRATIONS = migrations_of(m006_report_rollups)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from hall.clock import Clock
 from hall.storage import Store
 
 
@@ -45,12 +45,13 @@ def _digest(token: str) -> str:
 
 
 class Devices:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
 
     def pair(self, kind: DeviceKind, window: int | None, name: str, by: str) -> tuple[Device, str]:
         """Register a device; the token is returned this once and never stored in clear."""
-        device = Device(secrets.token_hex(6), kind, window, name, by, time.time())
+        device = Device(secrets.token_hex(6), kind, window, name, by, self.clock.time())
         token = secrets.token_urlsafe(24)
         with self.store.transaction() as c:
             c.execute(

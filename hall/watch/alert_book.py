@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from hall.accounts import Actor
-from hall.alerts import AlertKind, Condition
+from hall.actors import Actor
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.watch.conditions import AlertKind, Condition
 
 SYSTEM = "system"
 
@@ -69,7 +68,7 @@ class AlertBook:
 
     def sync(self, conditions: list[Condition]) -> None:
         """Raise what is new, resolve by itself what has cleared."""
-        now = time.time()
+        now = self.hall.clock.time()
         current = {c.key: c for c in conditions}
         for key, alert in list(self.open.items()):
             if key not in current:
@@ -100,7 +99,7 @@ class AlertBook:
         alert = self._find_open(alert_id)
         if alert.acknowledged_at is not None:
             return alert
-        now = time.time()
+        now = self.hall.clock.time()
 
         def write(c: sqlite3.Connection) -> None:
             c.execute(
@@ -116,7 +115,7 @@ class AlertBook:
     def resolve(self, alert_id: int, actor: Actor) -> Alert:
         alert = self._find_open(alert_id)
         self.dismissed.add(alert.key)
-        return self._resolve(alert, actor.username, time.time())
+        return self._resolve(alert, actor.username, self.hall.clock.time())
 
     def _resolve(self, alert: Alert, by: str, now: float) -> Alert:
         def write(c: sqlite3.Connection) -> None:

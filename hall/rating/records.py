@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
-from hall.evaluation import Channel, EvaluationRecord, Level
-from hall.workorders import (
+from hall.rating.rules import Channel, EvaluationRecord, Level
+from hall.rating.work_orders import (
     Action,
     AppealGround,
     ContactResult,
@@ -24,9 +24,10 @@ from hall.workorders import (
     Step,
     WorkOrder,
 )
+from hall.storage import migrations_of
 
 
-def m002_evaluations(db: sqlite_utils.Database) -> None:
+def m004_evaluations(db: sqlite_utils.Database) -> None:
     """Evaluations, work orders and their steps. Needs m001's tickets table for defaults."""
     db.execute(
         """CREATE TABLE evaluations (
@@ -299,3 +300,6 @@ def insert_evaluations(c: sqlite3.Connection, records: Iterable[EvaluationRecord
     """Many records at once (default ratings at night)."""
     for record in records:
         insert_evaluation(c, record)
+
+
+MIGRATIONS = migrations_of(m004_evaluations)

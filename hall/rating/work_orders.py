@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from hall.errors import DomainError
-from hall.evaluation import EvaluationRecord, EvaluationSettings, Level, needs_work_order
+from hall.rating.rules import EvaluationRecord, EvaluationSettings, Level, needs_work_order
 from hall.workdays import END_OF_DAY, add_working_days, covers
 
 NOTE_MAX_CHARS = 2000

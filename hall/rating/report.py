@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from hall.evaluation import EvaluationRecord, Level, ServedTicket, effective
-from hall.workorders import WorkOrder
+from hall.rating.rules import EvaluationRecord, Level, ServedTicket, effective
+from hall.rating.work_orders import WorkOrder
 
 
 class GroupBy(StrEnum):

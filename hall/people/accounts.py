@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
-from dataclasses import dataclass
-from enum import StrEnum
+import sqlite3
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from hall.actors import Actor, Role
+from hall.clock import Clock
 from hall.errors import DomainError
 from hall.storage import Store
 
@@ -21,35 +21,10 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("hallcall-timing-equaliser")
 
 
-class Role(StrEnum):
-    STAFF = "staff"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-    @property
-    def zh(self) -> str:
-        return {"staff": "窗口人员", "manager": "大厅管理员", "admin": "系统管理员"}[self.value]
-
-    def at_least(self, other: Role) -> bool:
-        order = [Role.STAFF, Role.MANAGER, Role.ADMIN]
-        return order.index(self) >= order.index(other)
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who does something: a logged-in user, or a device such as a kiosk (role None)."""
-
-    username: str
-    name: str
-    role: Role | None
-
-    def can(self, role: Role) -> bool:
-        return self.role is not None and self.role.at_least(role)
-
-
 class Accounts:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
 
     @staticmethod
     def hash_password(password: str) -> str:
@@ -72,7 +47,7 @@ class Accounts:
                 raise DomainError("user_exists", username=username)
             c.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, 1, ?)",
-                (username, name, role.value, password_hash, time.time()),
+                (username, name, role.value, password_hash, self.clock.time()),
             )
 
     def set_password(self, username: str, password: str) -> None:
@@ -119,7 +94,7 @@ class Accounts:
 
     def open_session(self, actor: Actor) -> str:
         sid = secrets.token_urlsafe(24)
-        now = time.time()
+        now = self.clock.time()
         with self.store.transaction() as c:
             c.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, 0)",
@@ -131,7 +106,7 @@ class Accounts:
         row = self.store.conn.execute(
             "SELECT u.username, u.name, u.role FROM sessions s JOIN users u USING (username) "
             "WHERE s.id = ? AND s.revoked = 0 AND s.expires_at > ? AND u.active = 1",
-            (sid, time.time()),
+            (sid, self.clock.time()),
         ).fetchone()
         return Actor(row[0], row[1], Role(row[2])) if row else None
 
@@ -144,3 +119,30 @@ class Accounts:
             "SELECT username, name, role, active FROM users ORDER BY username"
         ).fetchall()
         return [{"username": r[0], "name": r[1], "role": r[2], "active": bool(r[3])} for r in rows]
+
+
+# -- read by other rooms: the accounts' SQL stays here ------------------------------------
+
+
+def staff_names(c: sqlite3.Connection) -> dict[str, str]:
+    """Everyone's display name by username, disabled accounts included (history names them)."""
+    cur = c.cursor()
+    cur.row_factory = None
+    return {r[0]: r[1] for r in cur.execute("SELECT username, name FROM users")}
+
+
+def staff_name(c: sqlite3.Connection, username: str | None) -> str | None:
+    """One display name, or None for nobody or an unknown name."""
+    if username is None:
+        return None
+    row = c.execute("SELECT name FROM users WHERE username = ?", (username,)).fetchone()
+    return row[0] if row else None
+
+
+def managers(c: sqlite3.Connection) -> tuple[str, ...]:
+    """The active managers and admins: who answers for bad reviews and alerts."""
+    rows = c.execute(
+        "SELECT username FROM users WHERE role IN (?, ?) AND active = 1 ORDER BY username",
+        (Role.MANAGER.value, Role.ADMIN.value),
+    ).fetchall()
+    return tuple(r[0] for r in rows)

@@ -4,20 +4,19 @@ help calls and bad-review work orders."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from hall import evaluation_store, workorders
-from hall.alerts import AlertKind, AlertSettings, Condition, queue_conditions
 from hall.hall import Hall
-from hall.help import HelpDesk
 from hall.model import Lane, TicketStatus
-from hall.workorders import OrderStatus
+from hall.rating import records, work_orders
+from hall.rating.work_orders import OrderStatus
+from hall.watch.conditions import AlertKind, AlertSettings, Condition, queue_conditions
+from hall.watch.help import HelpDesk
 
 
 def dashboard(hall: Hall) -> dict[str, Any]:
-    now = time.time()
+    now = hall.clock.time()
     q = hall.queue
     longest: dict[str, float] = {}
     for t in q.tickets.values():
@@ -80,7 +79,7 @@ def conditions(
     help_desk: HelpDesk,
 ) -> list[Condition]:
     """Every condition that needs a manager now, from every source."""
-    now = time.time()
+    now = hall.clock.time()
     found = queue_conditions(hall.queue, hall.config, settings, now)
     for name, status in printer_statuses.items():
         if status is not None and status.value != "online":
@@ -102,7 +101,7 @@ def conditions(
                 {"call": call["id"], "point": call["point"], "state": call["state"]},
             )
         )
-    for order in evaluation_store.open_work_orders(hall.store.conn):
+    for order in records.open_work_orders(hall.store.conn):
         if order.status is OrderStatus.OPENED:
             found.append(
                 Condition(
@@ -114,7 +113,7 @@ def conditions(
                     {"work_order": order.id, "number": order.ticket_number, "staff": order.staff},
                 )
             )
-        for late in workorders.overdue(order, now):
+        for late in work_orders.overdue(order, now):
             found.append(
                 Condition(
                     f"work_order_overdue:{order.id}:{late.value}",

@@ -4,21 +4,22 @@ bad-review work orders, rating reports and exports, and pairing rating pads."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall import evaluation_store as records
-from hall.accounts import Role
-from hall.devices import DeviceKind
+from hall.actors import Role
 from hall.errors import DomainError
-from hall.evaluation import Channel, EvaluationRecord, Rater, ServedTicket
-from hall.feedback import order_view, record_view
-from hall.ratings_report import (
+from hall.people.accounts import staff_names
+from hall.people.devices import DeviceKind
+from hall.rating import records as records
+from hall.rating.desk import order_view, record_view
+from hall.rating.report import (
     Figures,
     GroupBy,
     figures,
@@ -28,58 +29,10 @@ from hall.ratings_report import (
     records_csv,
     records_xlsx,
 )
-from hall.workorders import AppealGround, ContactResult, HandlingSatisfaction
-from server.api import parts
-from server.http import JSON, Body, idempotent
-
-DEVICE_PREFIX = "device "
-
-
-def device(request: Request) -> Any:
-    """The paired device this request comes from (Authorization: Device TOKEN), if any."""
-    auth = request.headers.get("authorization", "")
-    if not auth.lower().startswith(DEVICE_PREFIX):
-        return None
-    return parts(request).devices.by_token(auth[len(DEVICE_PREFIX) :].strip())
-
-
-def date_range(request: Request) -> tuple[date, date]:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD, both included, in the hall's time zone; today by default."""
-    today = parts(request).hall.now().date()
-
-    def day(name: str) -> date:
-        raw = request.query_params.get(name)
-        if not raw:
-            return today
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise DomainError(
-                "bad_field", field=name, reason_zh="日期应写作 2026-11-28", reason="use 2026-11-28"
-            ) from None
-
-    first, last = day("from"), day("to")
-    for name, value in (("from", first), ("to", last)):
-        if not 2000 <= value.year <= 2099:
-            raise DomainError(
-                "bad_field",
-                field=name,
-                reason_zh="应在 2000 到 2099 年之间",
-                reason="must be between 2000 and 2099",
-            )
-    if last < first:
-        raise DomainError(
-            "bad_field", field="to", reason_zh="不能早于开始日期", reason="is before from"
-        )
-    return first, last
-
-
-def day_range(request: Request) -> tuple[float, float]:
-    """The date range as epoch seconds: from the first day's midnight to after the last day."""
-    first, last = date_range(request)
-    tz = parts(request).hall.config.hall.timezone
-    start = datetime.combine(first, time(), tz).timestamp()
-    return start, datetime.combine(last + timedelta(days=1), time(), tz).timestamp()
+from hall.rating.rules import Channel, EvaluationRecord, Rater, ServedTicket
+from hall.rating.work_orders import AppealGround, ContactResult, HandlingSatisfaction
+from server.http import CSV, JSON, XLSX, Body, day_range, dispatch, download, idempotent
+from server.parts import device, parts
 
 
 async def pad_settings(request: Request) -> Response:
@@ -88,7 +41,7 @@ async def pad_settings(request: Request) -> Response:
     responses:
       200: {description: "{levels, bad_reasons, other_reason, comment_max_chars, idle_seconds}"}
     """
-    return JSON(parts(request).feedback.pad_settings())
+    return JSON(parts(request).ratings.pad_settings())
 
 
 @idempotent
@@ -138,10 +91,9 @@ async def rate(request: Request) -> Response:
         raise DomainError("rating_channel_refused", channel=channel.value, channel_zh=channel.zh)
     if actor is not None:  # whoever holds a staff login may not rate, even on a pad
         rater = Rater(rater.channel, rater.window, rater.token, staff_user=actor.username)
-    return JSON(p.feedback.rate(ticket, rater, level, reason, comment), status_code=201)
+    return JSON(p.ratings.rate(ticket, rater, level, reason, comment), status_code=201)
 
 
-@idempotent
 @idempotent
 async def correct_evaluation(request: Request) -> Response:
     """
@@ -161,7 +113,7 @@ async def correct_evaluation(request: Request) -> Response:
     staff = body.text("staff", required=False, max_len=32)
     body.done()
     assert note is not None
-    fixed = p.feedback.correct(request.path_params["id"], actor, note, service, window, staff)
+    fixed = p.ratings.correct(request.path_params["id"], actor, note, service, window, staff)
     return JSON(record_view(fixed), status_code=201)
 
 
@@ -178,7 +130,7 @@ async def invite_rating(request: Request) -> Response:
     w = p.hall.queue.window(n)
     if w.staff != actor.username and not actor.can(Role.MANAGER):
         raise DomainError("not_your_window", window=n)
-    return JSON(p.feedback.invite(n, actor))
+    return JSON(p.ratings.invite(n, actor))
 
 
 LIST_LIMIT = 5000  # a page shows the latest; the exports carry everything
@@ -188,7 +140,7 @@ async def _filtered(request: Request) -> list[EvaluationRecord]:
     """The records of a date range with the query's filters, read in a worker thread on a
     connection of its own: a year of ratings must not hold up the hall."""
     p = parts(request)
-    start, end = day_range(request)
+    start, end = day_range(request, parts(request).hall)
     q = request.query_params
     level = q.get("rating") or q.get("level")
 
@@ -246,21 +198,11 @@ async def export_evaluations(request: Request) -> Response:
                 "bad_field", field="adapter", reason_zh=str(exc), reason=str(exc)
             ) from None
         data = await asyncio.to_thread(adapter.export, found)
-        return _download(data, "application/json", "evaluations.json")
+        return download(data, "application/json", "evaluations.json")
     if kind == "xlsx":
         data = await asyncio.to_thread(records_xlsx, found, tz)
-        return _download(data, XLSX, "evaluations.xlsx")
-    return _download(await asyncio.to_thread(records_csv, found, tz), CSV, "evaluations.csv")
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
-
-
-def _download(data: bytes, media: str, name: str) -> Response:
-    return Response(
-        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+        return download(data, XLSX, "evaluations.xlsx")
+    return download(await asyncio.to_thread(records_csv, found, tz), CSV, "evaluations.csv")
 
 
 def figures_view(f: Figures) -> dict[str, Any]:
@@ -297,33 +239,29 @@ async def rating_report(request: Request) -> Response:
             reason_zh=f"应为 {options} 之一",
             reason=f"must be one of {options}",
         ) from None
-    start, end = day_range(request)
+    start, end = day_range(request, parts(request).hall)
     groups = await asyncio.to_thread(_figures, p, start, end, by)
     kind = request.query_params.get("format", "json")
     if kind == "csv":
-        return _download(figures_csv(groups), CSV, f"ratings-by-{by.value}.csv")
+        return download(figures_csv(groups), CSV, f"ratings-by-{by.value}.csv")
     if kind == "xlsx":
-        return _download(figures_xlsx(groups), XLSX, f"ratings-by-{by.value}.xlsx")
+        return download(figures_xlsx(groups), XLSX, f"ratings-by-{by.value}.xlsx")
     return JSON({"by": by.value, "groups": [figures_view(g) for g in groups]})
 
 
 def _figures(p: Any, start: float, end: float, by: GroupBy) -> list[Figures]:
     """Read on a connection of its own: a year's report must not hold up the hall."""
-    from hall.evaluation import served_ticket
-    from hall.storage import _ticket_from_row
+    from hall.rating.rules import served_ticket
+    from hall.storage import finished_between
 
     config = p.hall.config
     with p.hall.store.reader() as c:
         found = records.evaluations_finished_between(c, start, end)
         orders = records.work_orders_finished_between(c, start, end)
-        names = dict(c.execute("SELECT username, name FROM users").fetchall())
-        rows = c.execute(
-            "SELECT * FROM tickets WHERE status = 'done' AND finished_at >= ? AND finished_at < ?",
-            (start, end),
-        ).fetchall()
+        names = staff_names(c)
         served: list[ServedTicket] = [
-            served_ticket(t, config, names.get(t.staff))
-            for t in (_ticket_from_row(dict(row)) for row in rows)
+            served_ticket(t, config, names.get(t.staff) if t.staff else None)
+            for t in finished_between(c, start, end)
             if t.service in config.services
         ]
     return figures(found, served, orders, by, config.hall.timezone)
@@ -340,7 +278,7 @@ async def list_work_orders(request: Request) -> Response:
     if request.query_params.get("status", "open") == "open":
         found = records.open_work_orders(p.hall.store.conn)
     else:
-        start, end = day_range(request)
+        start, end = day_range(request, parts(request).hall)
 
         def read() -> list[Any]:
             with p.hall.store.reader() as c:
@@ -349,8 +287,8 @@ async def list_work_orders(request: Request) -> Response:
         found = await asyncio.to_thread(read)
     if not actor.can(Role.MANAGER):
         found = [o for o in found if o.staff == actor.username]
-    names = p.feedback.names()
-    return JSON({"work_orders": [order_view(o, names) for o in found]})
+    names = p.ratings.names()
+    return JSON({"work_orders": [order_view(o, p.hall.clock.time(), names) for o in found]})
 
 
 async def get_work_order(request: Request) -> Response:
@@ -362,13 +300,46 @@ async def get_work_order(request: Request) -> Response:
     """
     p = parts(request)
     actor = p.sessions.require(request)
-    order = p.feedback.order(request.path_params["id"])
+    order = p.ratings.order(request.path_params["id"])
     if not actor.can(Role.MANAGER) and order.staff != actor.username:
         raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
-    view = order_view(order, p.feedback.names())
+    view = order_view(order, p.hall.clock.time(), p.ratings.names())
     found = records.get_evaluation(p.hall.store.conn, order.evaluation_id)
     view["evaluation"] = record_view(found) if found else None
     return JSON(view)
+
+
+def _plan_fix(body: Body) -> dict[str, Any]:
+    due = body.text("due", required=False, max_len=10)
+    if due is not None:
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            raise DomainError(
+                "bad_field", field="due", reason_zh="日期应写作 2026-12-01", reason="use 2026-12-01"
+            ) from None
+    return {"plan": body.text("plan", max_len=1000), "due": due}
+
+
+def _no_fields(body: Body) -> dict[str, Any]:
+    return {}
+
+
+# Each work-order step and the fields it reads beside its note.
+WORK_ORDER_STEPS: dict[str, Callable[[Body], dict[str, Any]]] = {
+    "call-back": lambda b: {"result": b.choice("result", ContactResult).value},
+    "fix-now": _no_fields,
+    "plan-fix": _plan_fix,
+    "complete-fix": _no_fields,
+    "explain": _no_fields,
+    "tell": _no_fields,
+    "satisfaction": lambda b: {
+        "satisfaction": b.choice("satisfaction", HandlingSatisfaction).value
+    },
+    "close": _no_fields,
+    "appeal": lambda b: {"ground": b.choice("ground", AppealGround).value},
+    "review-appeal": lambda b: {"accepted": b.boolean("accepted")},
+}
 
 
 @idempotent
@@ -383,34 +354,13 @@ async def work_order_step(request: Request) -> Response:
     """
     p = parts(request)
     actor = p.sessions.require(request)
-    action = request.path_params["action"]
+    read_fields = dispatch(request, WORK_ORDER_STEPS)
     body = await Body.read(request, empty_ok=True)
     fields: dict[str, Any] = {"note": body.text("note", required=False, max_len=1000)}
-    if action == "call-back":
-        fields["result"] = body.choice("result", ContactResult).value
-    elif action == "plan-fix":
-        fields["plan"] = body.text("plan", max_len=1000)
-        due = body.text("due", required=False, max_len=10)
-        if due is not None:
-            try:
-                date.fromisoformat(due)
-            except ValueError:
-                raise DomainError(
-                    "bad_field",
-                    field="due",
-                    reason_zh="日期应写作 2026-12-01",
-                    reason="use 2026-12-01",
-                ) from None
-        fields["due"] = due
-    elif action == "satisfaction":
-        fields["satisfaction"] = body.choice("satisfaction", HandlingSatisfaction).value
-    elif action == "appeal":
-        fields["ground"] = body.choice("ground", AppealGround).value
-    elif action == "review-appeal":
-        fields["accepted"] = body.boolean("accepted")
+    fields.update(read_fields(body))
     body.done()
-    order = p.feedback.step(request.path_params["id"], action, actor, fields)
-    return JSON(order_view(order, p.feedback.names()))
+    order = p.ratings.step(request.path_params["id"], request.path_params["action"], actor, fields)
+    return JSON(order_view(order, p.hall.clock.time(), p.ratings.names()))
 
 
 async def pair_device(request: Request) -> Response:

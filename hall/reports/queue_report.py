@@ -10,8 +10,9 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from hall.config import HallConfig
-from hall.ratings_report import Percent, to_csv, to_xlsx
-from hall.rollups import Source, Tally, collect, minute_counts, percentile_minutes, snapshot
+from hall.people.accounts import staff_names
+from hall.rating.report import Percent, to_csv, to_xlsx
+from hall.reports.rollups import Source, Tally, collect, minute_counts, percentile_minutes, snapshot
 
 
 class Dimension(StrEnum):
@@ -185,10 +186,8 @@ def _window_label(config: HallConfig, key: str) -> str:
 
 
 def _staff_names(conn: sqlite3.Connection) -> dict[str, str]:
-    cur = conn.cursor()
-    cur.row_factory = None
     try:
-        return {r[0]: r[1] for r in cur.execute("SELECT username, name FROM users")}
+        return staff_names(conn)
     except sqlite3.OperationalError:  # a bare tickets database (tests, imports): no accounts
         return {}
 

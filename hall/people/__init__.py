@@ -1,0 +1,1 @@
+"""People: staff accounts, their sessions, and the paired devices that act for the hall."""

@@ -1,0 +1,1 @@
+"""Queue reports: figures over any range of days, fast over a year through daily rollups."""
