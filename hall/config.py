@@ -24,6 +24,7 @@ ADAPTER_SECTIONS = (
     "alerts",
     "evaluation",
     "help_points",
+    "server",
 )
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -143,8 +143,39 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
     ),
     "password_short": (
         ErrorKind.INVALID,
-        "密码至少需要 8 个字符",
-        "A password needs at least 8 characters",
+        "密码至少需要 {length} 个字符",
+        "A password needs at least {length} characters",
+    ),
+    "password_long": (
+        ErrorKind.INVALID,
+        "密码最多 {length} 个字符",
+        "A password has at most {length} characters",
+    ),
+    "password_has_name": (
+        ErrorKind.INVALID,
+        "密码不能包含用户名",
+        "A password must not contain the username",
+    ),
+    "password_weak": (
+        ErrorKind.INVALID,
+        "密码太容易被猜到（常见密码、重复或连续的字符、姓名或日期）：请换一个更长、更随机的密码，例如几个不相关的词",
+        "This password is easy to guess (a common one, repeats or sequences, names or dates): "
+        "choose a longer, more random one, e.g. a few unrelated words",
+    ),
+    "password_wrong": (
+        ErrorKind.FORBIDDEN,
+        "当前密码不正确",
+        "The current password is wrong",
+    ),
+    "cross_origin": (
+        ErrorKind.FORBIDDEN,
+        "请从本大厅的页面操作（不接受来自 {origin} 的请求）",
+        "Use the hall's own pages (requests from {origin} are not accepted)",
+    ),
+    "login_busy": (
+        ErrorKind.THROTTLED,
+        "登录的人太多，请 {seconds} 秒后再试",
+        "Too many logins at once: try again in {seconds} seconds",
     ),
     "user_exists": (ErrorKind.CONFLICT, "用户 {username} 已存在", "User {username} exists already"),
     "login_failed": (

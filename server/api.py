@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import qrcode
@@ -13,8 +12,9 @@ from starlette.routing import Route
 
 from hall.actors import Role
 from hall.errors import DomainError
+from hall.events import EventType
 from hall.model import Lane
-from server.http import JSON, SESSION_COOKIE, Body, answer, idempotent, once
+from server.http import JSON, SESSION_COOKIE, Body, answer, client_address, idempotent, once
 from server.parts import caller_scope, parts
 
 
@@ -211,15 +211,12 @@ async def login(request: Request) -> Response:
     password = body.text("password", max_len=200)
     body.done()
     assert username is not None and password is not None
-    address = request.client.host if request.client else ""
-    if wait := p.throttle.wait_seconds(username, address):
-        raise DomainError("login_throttled", seconds=wait)
+    attempt = p.throttle.begin(username, client_address(request))
     actor, stored = p.accounts.lookup(username)
-    ok = await asyncio.to_thread(p.accounts.check, stored, password)
+    ok = await p.hashes.run(lambda: p.accounts.check(stored, password))
     if actor is None or not ok:
-        p.throttle.failed(username, address)
         raise DomainError("login_failed")
-    p.throttle.succeeded(username, address)
+    p.throttle.succeeded(attempt)
     token = p.sessions.token(p.accounts.open_session(actor))
     response = JSON(
         {
@@ -268,6 +265,53 @@ async def me(request: Request) -> Response:
     return JSON(
         {"user": {"username": actor.username, "name": actor.name, "role": role}, "window": window}
     )
+
+
+async def change_own_password(request: Request) -> Response:
+    """
+    summary: Change your own password {current, new}. Every session of yours ends, this one
+      gets a new token (also set as a cookie).
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [current, new]
+            properties:
+              current: {type: string}
+              new: {type: string, description: "at least 10 characters, hard to guess"}
+    responses:
+      200: {description: "{token}"}
+      401: {description: Not logged in.}
+      403: {description: The current password is wrong.}
+      422: {description: The new password is refused by the policy.}
+      429: {description: Too many wrong passwords; try later.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request)
+    body = await Body.read(request)
+    current = body.text("current", max_len=200)
+    new = body.text("new", max_len=200)
+    body.done()
+    assert current is not None and new is not None
+    attempt = p.throttle.begin(actor.username, client_address(request))
+    _, stored = p.accounts.lookup(actor.username)
+    if not await p.hashes.run(lambda: p.accounts.check(stored, current)):
+        raise DomainError("password_wrong")
+    p.throttle.succeeded(attempt)
+    new_hash = await p.hashes.run(lambda: p.accounts.hash_password(new, actor.username, actor.name))
+    p.accounts.set_password_hash(actor.username, new_hash)  # ends every session of theirs
+    p.hall.record(
+        EventType.USER_CHANGED,
+        {"change": "changed", "username": actor.username, "password": "changed by the user"},
+        actor.username,
+    )
+    token = p.sessions.token(p.accounts.open_session(actor))
+    response = JSON({"token": token})
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", secure=p.secure_cookies
+    )
+    return response
 
 
 async def set_service_open(request: Request) -> Response:
@@ -340,6 +384,7 @@ routes = [
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
     Route("/api/me", me, methods=["GET"]),
+    Route("/api/me/password", change_own_password, methods=["POST"]),
     Route("/api/services/{id:str}/open", set_service_open, methods=["POST"]),
     Route("/api/notice", set_notice, methods=["PUT"]),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
@@ -59,7 +60,9 @@ from server.http import (
     server_error_handler,
 )
 from server.parts import Parts
-from server.throttle import LoginThrottle
+from server.protect import Protect
+from server.settings import ServerSettings, server_settings
+from server.throttle import HashGate, LoginGuard
 from ticketing.kiosk import Kiosk, SlipTexts, TicketDesk, load_kiosks, load_slip_texts
 
 log = logging.getLogger("hallcall")
@@ -267,6 +270,7 @@ class HallSetup:
     evaluation: EvaluationSettings
     alerts: AlertSettings
     help_points: dict[str, HelpPoint]
+    server: ServerSettings
 
     @classmethod
     def of(cls, config: HallConfig) -> HallSetup:
@@ -280,10 +284,11 @@ class HallSetup:
             )
             alerts = alert_settings(sections.get("alerts", {}))
             points = help_points(sections.get("help_points", {}))
+            server = server_settings(sections.get("server", {}))
         except ValueError as exc:
             raise ConfigError(f"{config.source}: {exc}") from exc
         evaluation = evaluation_settings(sections.get("evaluation", {}), config.source)
-        return cls(printers, kiosks, slip, speech, evaluation, alerts, points)
+        return cls(printers, kiosks, slip, speech, evaluation, alerts, points, server)
 
 
 def create_app(
@@ -323,6 +328,7 @@ def create_app(
         hall.screen_settings["rating_pad"] = ratings.pad_settings()
         help_desk = HelpDesk(hall, setup.help_points)
         alert_book = AlertBook(hall)
+        hashes = HashGate()
         app.state.parts = Parts(
             hall,
             accounts,
@@ -334,7 +340,9 @@ def create_app(
             alert_book,
             help_desk,
             SetupEditor(hall),
-            LoginThrottle(hall_clock.time),
+            LoginGuard(hall_clock.time),
+            hashes,
+            secure_cookies=setup.server.secure_cookies,
         )
         watch = asyncio.Event()
         nudges.append(watch.set)
@@ -361,6 +369,7 @@ def create_app(
             if announcer is not None:
                 await announcer.close()
             await hub.close_all()
+            hashes.close()
             store.close()
 
     async def openapi(request: Request) -> Response:
@@ -390,6 +399,7 @@ def create_app(
     return Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(Protect, settings=setup.server)],
         exception_handlers={
             DomainError: domain_error_handler,
             HTTPException: http_error_handler,

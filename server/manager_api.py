@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.actors import Role
+from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.watch.dashboard import dashboard
 from server.http import JSON, Body, answer, day_range, dispatch, idempotent, once
-from server.parts import parts
+from server.parts import Parts, parts
 
 
 async def get_dashboard(request: Request) -> Response:
@@ -209,7 +209,7 @@ async def add_user(request: Request) -> Response:
     password = body.text("password", max_len=200)
     body.done()
     assert username is not None and name is not None and password is not None
-    password_hash = await asyncio.to_thread(p.accounts.hash_password, password)
+    password_hash = await p.hashes.run(lambda: p.accounts.hash_password(password, username, name))
     p.accounts.add_hashed(username, name, role, password_hash)
     data = {"username": username, "name": name, "role": role.value, "active": True}
     p.hall.record(EventType.USER_CHANGED, {"change": "added", **data}, actor.username)
@@ -231,11 +231,14 @@ async def change_user(request: Request) -> Response:
     active = body.boolean("active", required=False)
     body.done()
     if password is not None:
-        password_hash = await asyncio.to_thread(p.accounts.hash_password, password)
+        new = password
+        password_hash = await p.hashes.run(lambda: p.accounts.hash_password(new, username))
         p.accounts.set_password_hash(username, password_hash)
     if active is not None:
         p.accounts.set_active(username, active)
     change: dict[str, Any] = {"change": "changed", "username": username}
+    if active is False:
+        change.update(_sign_out_disabled(p, username, actor))
     if active is not None:
         change["active"] = active
     if password is not None:
@@ -243,6 +246,19 @@ async def change_user(request: Request) -> Response:
     p.hall.record(EventType.USER_CHANGED, change, actor.username)
     user = next((u for u in p.accounts.list() if u["username"] == username), None)
     return JSON(user)
+
+
+def _sign_out_disabled(p: Parts, username: str, actor: Actor) -> dict[str, Any]:
+    """A disabled account leaves its window at once when the window is free; with a visitor
+    or parked tickets still there, a manager finishes them at that window (managers may act
+    at any window) and the answer says so."""
+    w = next((w for w in p.hall.queue.windows.values() if w.staff == username), None)
+    if w is None:
+        return {}
+    if w.current is None and not w.parked:
+        p.hall.act(lambda now: p.hall.queue.sign_out(w.number, now), actor, None)
+        return {"signed_out_of": w.number}
+    return {"still_at_window": w.number}
 
 
 async def get_setup(request: Request) -> Response:

@@ -18,7 +18,7 @@ from hall.watch.alert_book import AlertBook
 from hall.watch.help import HelpDesk
 from printers.spooler import Spooler
 from server.http import Sessions
-from server.throttle import LoginThrottle
+from server.throttle import HashGate, LoginGuard
 from ticketing.kiosk import TicketDesk
 
 
@@ -36,7 +36,8 @@ class Parts:
     alerts: AlertBook
     help: HelpDesk
     setup: SetupEditor
-    throttle: LoginThrottle
+    throttle: LoginGuard
+    hashes: HashGate
     secure_cookies: bool = False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import sqlite3
@@ -12,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from hall.actors import Actor, Role
 from hall.clock import Clock
 from hall.errors import DomainError
+from hall.people.passwords import check_password
 from hall.storage import Store
 
 SESSION_SECONDS = 12 * 3600  # one working day and its extended hours
@@ -27,16 +29,15 @@ class Accounts:
         self.clock = clock
 
     @staticmethod
-    def hash_password(password: str) -> str:
-        """A password's argon2 hash: slow on purpose, so call it off the event loop, and
-        never inside a transaction."""
-        if len(password) < 8:
-            raise DomainError("password_short")
+    def hash_password(password: str, username: str, name: str = "") -> str:
+        """A password's argon2 hash, once the policy accepts it: slow on purpose, so call
+        it off the event loop, and never inside a transaction."""
+        check_password(password, username, name)
         return _hasher.hash(password)
 
     def add(self, username: str, name: str, role: Role, password: str) -> None:
         """Create an account (for the command line: hashes, then writes)."""
-        self.add_hashed(username, name, role, self.hash_password(password))
+        self.add_hashed(username, name, role, self.hash_password(password, username, name))
 
     def add_hashed(self, username: str, name: str, role: Role, password_hash: str) -> None:
         if not _USERNAME_RE.fullmatch(username):
@@ -51,7 +52,7 @@ class Accounts:
             )
 
     def set_password(self, username: str, password: str) -> None:
-        self.set_password_hash(username, self.hash_password(password))
+        self.set_password_hash(username, self.hash_password(password, username))
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
         """A new password; the user's sessions end."""
@@ -93,12 +94,14 @@ class Accounts:
             return False
 
     def open_session(self, actor: Actor) -> str:
+        """A new session; its id goes to the client and only its digest is stored, so a
+        copy of the database opens no session."""
         sid = secrets.token_urlsafe(24)
         now = self.clock.time()
         with self.store.transaction() as c:
             c.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, 0)",
-                (sid, actor.username, now, now + SESSION_SECONDS),
+                (session_digest(sid), actor.username, now, now + SESSION_SECONDS),
             )
         return sid
 
@@ -106,19 +109,24 @@ class Accounts:
         row = self.store.conn.execute(
             "SELECT u.username, u.name, u.role FROM sessions s JOIN users u USING (username) "
             "WHERE s.id = ? AND s.revoked = 0 AND s.expires_at > ? AND u.active = 1",
-            (sid, self.clock.time()),
+            (session_digest(sid), self.clock.time()),
         ).fetchone()
         return Actor(row[0], row[1], Role(row[2])) if row else None
 
     def close_session(self, sid: str) -> None:
         with self.store.transaction() as c:
-            c.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", (sid,))
+            c.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", (session_digest(sid),))
 
     def list(self) -> list[dict[str, object]]:
         rows = self.store.conn.execute(
             "SELECT username, name, role, active FROM users ORDER BY username"
         ).fetchall()
         return [{"username": r[0], "name": r[1], "role": r[2], "active": bool(r[3])} for r in rows]
+
+
+def session_digest(sid: str) -> str:
+    """What the sessions table keeps of a session id (ids are random: no salt needed)."""
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 # -- read by other rooms: the accounts' SQL stays here ------------------------------------

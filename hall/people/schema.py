@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlite_utils
 
 from hall.storage import migrations_of
@@ -46,4 +48,12 @@ def m005_devices(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = migrations_of(m001_people, m005_devices)
+def m009_hashed_sessions(db: sqlite_utils.Database) -> None:
+    """Keep only a digest of each session id: a copy of the database opens no session."""
+    rows = db.execute("SELECT id FROM sessions").fetchall()
+    for (sid,) in rows:
+        digest = hashlib.sha256(sid.encode()).hexdigest()
+        db.execute("UPDATE sessions SET id = ? WHERE id = ?", (digest, sid))
+
+
+MIGRATIONS = migrations_of(m001_people, m005_devices, m009_hashed_sessions)
