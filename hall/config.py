@@ -25,6 +25,7 @@ ADAPTER_SECTIONS = (
     "evaluation",
     "help_points",
     "server",
+    "access",
 )
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -167,6 +167,37 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "当前密码不正确",
         "The current password is wrong",
     ),
+    "kiosk_too_fast": (
+        ErrorKind.THROTTLED,
+        "取号太快，请 {seconds} 秒后再取",
+        "Numbers are being taken too fast here: try again in {seconds} seconds",
+    ),
+    "tickets_at_kiosk_only": (
+        ErrorKind.FORBIDDEN,
+        "本大厅只在取号机和服务台取号",
+        "In this hall, numbers are taken at the kiosks and the service desk",
+    ),
+    "tickets_per_day": (
+        ErrorKind.THROTTLED,
+        "每台手机每天最多取 {limit} 个号，请到取号机或服务台取号",
+        "A phone may take {limit} numbers a day: please use a kiosk or the service desk",
+    ),
+    "tickets_share_used": (
+        ErrorKind.CONFLICT,
+        "{service_name}今天可在手机上取的号已取完，请到取号机或服务台取号",
+        "Today's numbers for this service that phones may take are gone: "
+        "please use a kiosk or the service desk",
+    ),
+    "kiosk_not_paired": (
+        ErrorKind.FORBIDDEN,
+        "这台设备不是本大厅的取号机，不能使用取号机 {kiosk} 的打印机",
+        "This device is not one of the hall's kiosks and cannot print on kiosk {kiosk}",
+    ),
+    "help_point_not_paired": (
+        ErrorKind.FORBIDDEN,
+        "只有帮办点 {point} 的呼叫按钮能发出呼叫；需要帮助请到服务台",
+        "Only help point {point}'s own button can call: please ask at the service desk",
+    ),
     "cross_origin": (
         ErrorKind.FORBIDDEN,
         "请从本大厅的页面操作（不接受来自 {origin} 的请求）",

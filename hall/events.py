@@ -39,6 +39,7 @@ class EventType(StrEnum):
     HELP_ACKNOWLEDGED = "help.acknowledged"  # someone is on the way
     HELP_RESOLVED = "help.resolved"
     TICKET_MOVED = "ticket.moved"  # a manager moved a waiting ticket to another service
+    TICKETS_BURST_CANCELLED = "tickets.burst_cancelled"  # a manager cancelled one source's burst
     WINDOW_MESSAGE = "window.message"  # a manager's message to a window's counter page
     USER_CHANGED = "admin.user"  # an account added, disabled or its password reset
     SETUP_CHANGED = "admin.setup"  # a service or window changed at run time
@@ -67,6 +68,7 @@ _STAFF_ONLY = frozenset(
         EventType.WINDOW_MESSAGE,
         EventType.USER_CHANGED,
         EventType.SETUP_CHANGED,
+        EventType.TICKETS_BURST_CANCELLED,
     }
 )
 

@@ -251,11 +251,14 @@ class Hall:
         actor: str | None,
         once: Once | None,
         also: Also | None = None,
+        source: str = "",
     ) -> Answer:
-        """Take a number. `also` adds rows to the same transaction, e.g. the slip to print."""
+        """Take a number. `also` adds rows to the same transaction, e.g. the slip to print;
+        `source` says who took it (a kiosk, staff, an address)."""
         if (seen := self.remembered(once)) is not None:
             return seen
-        move = self.queue.issue(service_id, lane, self.now(), secrets.token_urlsafe(12))
+        token = secrets.token_urlsafe(12)
+        move = self.queue.issue(service_id, lane, self.now(), token, source)
         ticket = move.ticket
         assert ticket is not None
         ahead = self.queue.ahead_of_new(service_id, lane)

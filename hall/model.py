@@ -93,6 +93,7 @@ class Ticket:
     transfers: int = 0
     note: str | None = None  # a cancellation reason or a transfer note
     token: str = ""  # unguessable: the visitor's own link to follow and rate this ticket
+    source: str = ""  # who took it: "kiosk:ID", "staff:NAME", "anon:ADDRESS" (for limits)
 
     @property
     def waiting(self) -> bool:

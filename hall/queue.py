@@ -243,13 +243,20 @@ class Queue:
             return None
         return min(candidates, key=lambda c: self._window_key(c[1], c[0]))[1]
 
-    def waiting_for(self, window_no: int) -> list[Ticket]:
-        """Every ticket this window may call, in the order it would call them."""
+    def waiting_for(self, window_no: int, limit: int | None = None) -> tuple[list[Ticket], int]:
+        """The tickets this window may call, in the order it would call them (the first
+        `limit` of them), and how many there are in all. O(n log limit): a flood of tickets
+        must not make every counter's list cost the square of the queue."""
         spec = self.window_spec(window_no)
         found = [(-1, t) for t in self._valid(self._directed[window_no])]
         for pref, sid in enumerate(spec.services):
             found += [(pref, t) for t in self._valid(self._heaps[sid])]
-        return [t for _, t in sorted(found, key=lambda c: self._window_key(c[1], c[0]))]
+
+        def key(c: tuple[int, Ticket]) -> tuple[int, int, int, float, int]:
+            return self._window_key(c[1], c[0])
+
+        first = sorted(found, key=key) if limit is None else heapq.nsmallest(limit, found, key=key)
+        return [t for _, t in first], len(found)
 
     def _window_key(self, t: Ticket, pref: int) -> tuple[int, int, int, float, int]:
         """Order across a window's queues: lane, then preference (-1: sent to this window),
@@ -268,7 +275,9 @@ class Queue:
 
     # -- commands: each returns a Move and changes nothing ---------------------------------
 
-    def issue(self, service_id: str, lane: Lane, now: datetime, token: str = "") -> Move:
+    def issue(
+        self, service_id: str, lane: Lane, now: datetime, token: str = "", source: str = ""
+    ) -> Move:
         service = self.service(service_id)
         state = self.service_states[service_id]
         if not state.open:
@@ -299,6 +308,7 @@ class Queue:
             taken_at=at,
             queued_at=at,
             token=token,
+            source=source,
         )
         return Move(EventType.TICKET_ISSUED, ticket=ticket, counter=(day, service.prefix, last + 1))
 

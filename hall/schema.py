@@ -83,4 +83,11 @@ def m002_ticket_token(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX tickets_token ON tickets (token) WHERE token != ''")
 
 
-MIGRATIONS = migrations_of(m001_core, m002_ticket_token)
+def m010_ticket_source(db: sqlite_utils.Database) -> None:
+    """Who took each ticket (a kiosk, staff, an address): limits count by it, and a burst
+    from one source can be found and cancelled."""
+    db.execute("ALTER TABLE tickets ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX tickets_source ON tickets (day, source)")
+
+
+MIGRATIONS = migrations_of(m001_core, m002_ticket_token, m010_ticket_source)

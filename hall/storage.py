@@ -247,6 +247,14 @@ class Store:
         next_id = c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").fetchone()[0]
         return LoadedState(tickets, windows, counters, states, int(next_id))
 
+    def issued_by_source(self, day: str) -> list[tuple[str, str, int]]:
+        """A day's numbers so far by who took them and for which service."""
+        rows = self.conn.execute(
+            "SELECT source, service, COUNT(*) FROM tickets WHERE day = ? GROUP BY source, service",
+            (day,),
+        ).fetchall()
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
     def ticket(self, ticket_id: int) -> Ticket | None:
         return self._ticket_where("id = ?", ticket_id)
 
@@ -288,8 +296,8 @@ def finished_between(c: sqlite3.Connection, start: float, end: float) -> list[Ti
 _TICKET_SQL = (
     "INSERT OR REPLACE INTO tickets (id, day, number, service, lane, status, taken_at, "
     "queued_at, called_at, started_at, finished_at, window, staff, recalls, outcome, front, "
-    "directed_window, transfers, note, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?)"
+    "directed_window, transfers, note, token, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -317,6 +325,7 @@ def _save_ticket(c: sqlite3.Connection, t: Ticket) -> None:
             t.transfers,
             t.note,
             t.token,
+            t.source,
         ),
     )
 
@@ -343,6 +352,7 @@ def _ticket_from_row(r: dict[str, Any]) -> Ticket:
         transfers=r["transfers"],
         note=r["note"],
         token=r["token"],
+        source=r.get("source") or "",
     )
 
 

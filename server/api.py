@@ -10,12 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hall.actors import Role
+from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.model import Lane
+from hall.people.devices import DeviceKind
 from server.http import JSON, SESSION_COOKIE, Body, answer, client_address, idempotent, once
-from server.parts import caller_scope, parts
+from server.parts import caller_scope, device, parts
+from ticketing.access import Source
 
 
 async def list_services(request: Request) -> Response:
@@ -70,9 +72,30 @@ async def issue_ticket(request: Request) -> Response:
     if lane is not Lane.NORMAL and (actor is None or not actor.can(Role.STAFF)):
         raise DomainError("role_required", role=Role.STAFF.value, role_zh=Role.STAFF.zh)
     assert service is not None
+    source, kiosk = ticket_source(request, actor, kiosk)
     key = once(request, caller_scope(request, actor), "issue", fields)
     who = actor.username if actor else None
-    return answer(p.desk.take(service, lane, kiosk, who, key, str(request.base_url)))
+    return answer(p.desk.take(service, lane, kiosk, who, key, str(request.base_url), source))
+
+
+def ticket_source(
+    request: Request, actor: Actor | None, kiosk: str | None
+) -> tuple[Source, str | None]:
+    """Who takes this number, and at which kiosk: staff; a paired kiosk (its own printer,
+    whatever the body says); a page on the hall's kiosk networks; or a stranger, who may
+    not make a kiosk print."""
+    p = parts(request)
+    if actor is not None and actor.can(Role.STAFF):
+        return Source("staff", actor.username), kiosk
+    paired = device(request)
+    if paired is not None and paired.kind is DeviceKind.KIOSK:
+        return Source("kiosk", paired.place or paired.id), paired.place
+    address = client_address(request)
+    if p.desk.limits.settings.on_kiosk_network(address):
+        return Source("net", address), kiosk
+    if kiosk is not None:
+        raise DomainError("kiosk_not_paired", kiosk=kiosk)
+    return Source("anon", address), None
 
 
 @idempotent

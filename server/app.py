@@ -51,7 +51,17 @@ from hall.watch.help import HelpDesk, HelpPoint, help_points
 from printers import PrinterDevice, jobs, load_printers
 from printers.agent import AgentPrinter
 from printers.spooler import Spooler
-from server import agents, api, live, manager_api, ratings_api, reports_api, windows_api
+from server import (
+    agents,
+    api,
+    devices_api,
+    live,
+    manager_api,
+    ratings_api,
+    reports_api,
+    sources_api,
+    windows_api,
+)
 from server.http import (
     JSON,
     Sessions,
@@ -59,10 +69,12 @@ from server.http import (
     http_error_handler,
     server_error_handler,
 )
+from server.live import SocketLimits
 from server.parts import Parts
 from server.protect import Protect
 from server.settings import ServerSettings, server_settings
 from server.throttle import HashGate, LoginGuard
+from ticketing.access import AccessSettings, access_settings
 from ticketing.kiosk import Kiosk, SlipTexts, TicketDesk, load_kiosks, load_slip_texts
 
 log = logging.getLogger("hallcall")
@@ -271,6 +283,7 @@ class HallSetup:
     alerts: AlertSettings
     help_points: dict[str, HelpPoint]
     server: ServerSettings
+    access: AccessSettings
 
     @classmethod
     def of(cls, config: HallConfig) -> HallSetup:
@@ -285,10 +298,11 @@ class HallSetup:
             alerts = alert_settings(sections.get("alerts", {}))
             points = help_points(sections.get("help_points", {}))
             server = server_settings(sections.get("server", {}))
+            access = access_settings(sections.get("access", {}))
         except ValueError as exc:
             raise ConfigError(f"{config.source}: {exc}") from exc
         evaluation = evaluation_settings(sections.get("evaluation", {}), config.source)
-        return cls(printers, kiosks, slip, speech, evaluation, alerts, points, server)
+        return cls(printers, kiosks, slip, speech, evaluation, alerts, points, server, access)
 
 
 def create_app(
@@ -321,7 +335,7 @@ def create_app(
         announcer = await _speaker(setup.speech, data_dir, hall)
         spooler = Spooler(hall, setup.printers)
         spooler.start()
-        desk = TicketDesk(hall, setup.kiosks, setup.slip, spooler)
+        desk = TicketDesk(hall, setup.kiosks, setup.slip, spooler, setup.access)
         sessions = Sessions(secret_key(data_dir), accounts)
         ratings = Ratings(hall, setup.evaluation)
         hall.after.append(ratings.observe)
@@ -350,6 +364,11 @@ def create_app(
             _watch_alerts(hall, alert_book, setup.alerts, spooler, help_desk, watch)
         )
         app.state.hub = hub
+        app.state.sockets = SocketLimits(
+            setup.server.max_sockets,
+            setup.server.max_sockets_per_address,
+            setup.access.on_kiosk_network,
+        )
         app.state.announcer = announcer
         log.info(
             "%s is open: %d services, %d windows",
@@ -385,6 +404,8 @@ def create_app(
 
     routes = [
         *ratings_api.routes,
+        *devices_api.routes,
+        *sources_api.routes,
         *manager_api.routes,
         *reports_api.routes,
         *api.routes,

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -145,6 +146,20 @@ class Body:
                 name, f"应为 {low} 到 {MAX_INT} 的整数", f"must be a whole number {low}-{MAX_INT}"
             )
         return value
+
+    def number(self, name: str, required: bool = True) -> float | None:
+        """A finite number (NaN and Infinity are refused, as JSON has neither)."""
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or abs(value) > MAX_INT
+        ):
+            raise _bad(name, "应为一个数", "must be a number")
+        return float(value)
 
     def boolean(self, name: str, required: bool = True) -> bool | None:
         value = self._get(name, required)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from collections import Counter
 from collections.abc import Callable
 
 from starlette.routing import WebSocketRoute
@@ -11,10 +13,40 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from display.hub import Hub, Viewer
 from hall.actors import Role
+from server.http import client_address
 
 WS_TRY_AGAIN_LATER = 1013  # sent to a client that fell too far behind; it reconnects
 WS_POLICY_VIOLATION = 1008
 SESSION_CHECK_SECONDS = 15
+
+
+class SocketLimits:
+    """Live connections in all and per address: a flood of sockets from phones on the Wi-Fi
+    must not take the memory and file descriptors that kiosks and screens need. The hall's
+    own PCs (its kiosk networks) are counted in the total only."""
+
+    def __init__(self, total: int, per_address: int, exempt: Callable[[str], bool]) -> None:
+        self.total = total
+        self.per_address = per_address
+        self.exempt = exempt
+        self.open: Counter[str] = Counter()
+        self.count = 0
+
+    def admit(self, address: str) -> str | None:
+        """None if this connection may open (and it is counted), else why not."""
+        if self.count >= self.total:
+            return "server_full"
+        if not self.exempt(address) and self.open[address] >= self.per_address:
+            return "too_many_from_address"
+        self.open[address] += 1
+        self.count += 1
+        return None
+
+    def release(self, address: str) -> None:
+        self.count -= 1
+        self.open[address] -= 1
+        if self.open[address] <= 0:
+            del self.open[address]
 
 
 async def display_socket(ws: WebSocket) -> None:
@@ -41,9 +73,30 @@ async def _follow(
     still_allowed: Callable[[], bool] | None = None,
 ) -> None:
     hub: Hub = ws.app.state.hub
+    limits: SocketLimits = ws.app.state.sockets
+    address = client_address(ws)
     raw = ws.query_params.get("since", "")
-    since = int(raw) if raw.isdigit() else None
+    since = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    refused = limits.admit(address)
     await ws.accept()
+    if refused is not None:  # said plainly, then closed: the page retries later by itself
+        with contextlib.suppress(Exception):
+            await ws.send_text(json.dumps({"type": "refused", "reason": refused}))
+            await ws.close(WS_TRY_AGAIN_LATER)
+        return
+    try:
+        await _serve(ws, hub, since, viewer, still_allowed)
+    finally:
+        limits.release(address)
+
+
+async def _serve(
+    ws: WebSocket,
+    hub: Hub,
+    since: int | None,
+    viewer: Viewer | None,
+    still_allowed: Callable[[], bool] | None,
+) -> None:
     client, backlog = hub.attach(ws.send_text, since, viewer)
     sender = asyncio.create_task(hub.run(client, backlog))
     receiver = asyncio.create_task(_drain(ws))

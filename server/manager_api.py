@@ -13,9 +13,19 @@ from starlette.routing import Route
 from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import EventType
+from hall.people.devices import DeviceKind
 from hall.watch.dashboard import dashboard
-from server.http import JSON, Body, answer, day_range, dispatch, idempotent, once
-from server.parts import Parts, parts
+from server.http import (
+    JSON,
+    Body,
+    answer,
+    client_address,
+    day_range,
+    dispatch,
+    idempotent,
+    once,
+)
+from server.parts import Parts, device, parts
 
 
 async def get_dashboard(request: Request) -> Response:
@@ -76,11 +86,27 @@ async def help_point(request: Request) -> Response:
 @idempotent
 async def press_help(request: Request) -> Response:
     """
-    summary: Press the 呼叫帮办 button; pressing again while the call is open is the same call.
+    summary: "Press the 呼叫帮办 button; pressing again while the call is open is the same call.
+      Only the point's own paired button, a kiosk, staff, or a page on the hall's kiosk
+      networks may press it: a phone on the Wi-Fi cannot raise alerts."
     responses:
       200: {description: The call, with its state (waiting, on_the_way).}
+      403: {description: Not this help point's button.}
+      404: {description: No such help point.}
     """
-    return JSON(parts(request).help.call(request.path_params["point"]))
+    p = parts(request)
+    point = request.path_params["point"]
+    p.help.point(point)  # 404 first for a wrong id
+    paired = device(request)
+    allowed = (
+        (paired is not None and paired.kind is DeviceKind.HELP_POINT and paired.place == point)
+        or (paired is not None and paired.kind is DeviceKind.KIOSK)
+        or p.sessions.actor(request) is not None
+        or p.desk.limits.settings.on_kiosk_network(client_address(request))
+    )
+    if not allowed:
+        raise DomainError("help_point_not_paired", point=point)
+    return JSON(p.help.call(point))
 
 
 async def list_help_points(request: Request) -> Response:

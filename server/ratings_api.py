@@ -363,71 +363,6 @@ async def work_order_step(request: Request) -> Response:
     return JSON(order_view(order, p.hall.clock.time(), p.ratings.names()))
 
 
-async def pair_device(request: Request) -> Response:
-    """
-    summary: Pair a rating pad with a window (manager); answers its token, shown this once.
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [window]
-            properties: {window: {type: integer}, name: {type: string}}
-    responses:
-      201: {description: "{device, token}"}
-    """
-    p = parts(request)
-    actor = p.sessions.require(request, Role.MANAGER)
-    body = await Body.read(request)
-    window = body.integer("window", low=1)
-    name = body.text("name", required=False, max_len=40)
-    body.done()
-    assert window is not None
-    p.hall.queue.window(window)
-    made, token = p.devices.pair(
-        DeviceKind.PAD, window, name or f"{window}号窗口评价器", actor.username
-    )
-    return JSON({"device": made.view(), "token": token}, status_code=201)
-
-
-async def list_devices(request: Request) -> Response:
-    """
-    summary: Paired devices (manager).
-    responses:
-      200: {description: "{devices: [...]}"}
-    """
-    p = parts(request)
-    p.sessions.require(request, Role.MANAGER)
-    return JSON({"devices": [d.view() for d in p.devices.all()]})
-
-
-@idempotent
-async def revoke_device(request: Request) -> Response:
-    """
-    summary: Unpair a device (manager); its token stops working at once.
-    responses:
-      200: {description: "{revoked: true}"}
-    """
-    p = parts(request)
-    p.sessions.require(request, Role.MANAGER)
-    if not p.devices.revoke(request.path_params["id"]):
-        raise DomainError("device_unknown", device=request.path_params["id"])
-    return JSON({"revoked": True})
-
-
-async def this_device(request: Request) -> Response:
-    """
-    summary: The device this token belongs to (a pad asks which window it serves).
-    responses:
-      200: {description: "{device}"}
-      401: {description: Not a paired device.}
-    """
-    found = device(request)
-    if found is None:
-        raise DomainError("device_required")
-    return JSON({"device": found.view()})
-
-
 routes = [
     Route("/api/evaluations/settings", pad_settings, methods=["GET"]),
     Route("/api/evaluations/export", export_evaluations, methods=["GET"]),
@@ -439,8 +374,4 @@ routes = [
     Route("/api/work-orders", list_work_orders, methods=["GET"]),
     Route("/api/work-orders/{id:int}", get_work_order, methods=["GET"]),
     Route("/api/work-orders/{id:int}/{action:str}", work_order_step, methods=["POST"]),
-    Route("/api/devices", pair_device, methods=["POST"]),
-    Route("/api/devices", list_devices, methods=["GET"]),
-    Route("/api/devices/me", this_device, methods=["GET"]),
-    Route("/api/devices/{id:str}/revoke", revoke_device, methods=["POST"]),
 ]

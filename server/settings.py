@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-_KEYS = {"trusted_proxies", "secure_cookies", "allowed_origins"}
+_KEYS = {
+    "trusted_proxies",
+    "secure_cookies",
+    "allowed_origins",
+    "max_sockets",
+    "max_sockets_per_address",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +25,10 @@ class ServerSettings:
     secure_cookies: bool = False
     # Other sites allowed to send state-changing requests (a portal), as scheme://host[:port].
     allowed_origins: tuple[str, ...] = ()
+    # Live connections (screens, pages): in all, and from one address outside the hall's
+    # kiosk networks. Past either, a new one is refused and told to try again later.
+    max_sockets: int = 2000
+    max_sockets_per_address: int = 10
 
 
 def server_settings(section: Mapping[str, Any]) -> ServerSettings:
@@ -46,4 +56,11 @@ def server_settings(section: Mapping[str, Any]) -> ServerSettings:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"server.allowed_origins: {origin!r} is not scheme://host[:port]")
-    return ServerSettings(tuple(proxies), secure, tuple(o.rstrip("/").lower() for o in origins))
+    limits = []
+    for key, low, high in (("max_sockets", 10, 100_000), ("max_sockets_per_address", 1, 10_000)):
+        value = section.get(key, getattr(ServerSettings(), key))
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"server.{key}: must be a whole number {low}-{high}")
+        limits.append(value)
+    origins_seen = tuple(o.rstrip("/").lower() for o in origins)
+    return ServerSettings(tuple(proxies), secure, origins_seen, limits[0], limits[1])

@@ -14,6 +14,7 @@ from hall.errors import DomainError
 from hall.hall import Answer, Hall
 from hall.model import Outcome
 from hall.queue import Move
+from hall.views import ticket_view
 from server.http import JSON, Body, answer, once
 from server.parts import caller_scope, parts
 
@@ -42,18 +43,29 @@ async def get_window(request: Request) -> Response:
 
 async def waiting_list(request: Request) -> Response:
     """
-    summary: The waiting tickets of a window's services, in the order they would be called (staff).
+    summary: "The first tickets (?limit=, 60 by default, at most 500) this window would call, in
+      order, and how many wait for it in all (staff)."
     responses:
-      200: {description: "{tickets: [...]}"}
+      200: {description: "{tickets: [...], total}"}
     """
     p = parts(request)
     p.sessions.require(request)
     hall = p.hall
     n = request.path_params["n"]
-    ordered = hall.queue.waiting_for(n)
-    views = [{**hall.ticket(t.id), "next": i == 0} for i, t in enumerate(ordered)]
-    return JSON({"tickets": views})
+    raw = request.query_params.get("limit", "60")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_WAITING_LIST:
+        raise DomainError(
+            "bad_field",
+            field="limit",
+            reason_zh=f"应为 1 到 {MAX_WAITING_LIST} 的整数",
+            reason=f"must be a whole number 1-{MAX_WAITING_LIST}",
+        )
+    ordered, total = hall.queue.waiting_for(n, int(raw))
+    views = [{**ticket_view(t, hall.config), "next": i == 0} for i, t in enumerate(ordered)]
+    return JSON({"tickets": views, "total": total})
 
+
+MAX_WAITING_LIST = 500
 
 WindowCommand = Callable[[Hall, int, Actor, Body], Callable[[datetime], Move]]
 

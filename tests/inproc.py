@@ -77,6 +77,7 @@ class InProcessHall:
     def login(self, username: str, password: str = PASSWORD, lang: str = "zh") -> As:
         r = self.client.post("/api/login", json={"username": username, "password": password})
         assert r.status_code == 200, r.text
+        self.client.cookies.clear()  # one client for everyone: callers carry their own token
         return As(
             self.client, {"Authorization": f"Bearer {r.json()['token']}", "Accept-Language": lang}
         )
@@ -98,6 +99,7 @@ def in_process_hall(
     config: HallConfig | None = None,
     start: datetime = MORNING,
     accounts: tuple[tuple[str, str, str], ...] = STAFF,
+    client: tuple[str, int] = ("testclient", 50000),
 ) -> Iterator[InProcessHall]:
     """The app on `data` (made with the test accounts if new), running until the block ends."""
     data.mkdir(parents=True, exist_ok=True)
@@ -105,5 +107,5 @@ def in_process_hall(
         add_accounts(data, accounts)
     clock = ManualClock(start)
     app = create_app(config or hall_config(), data, clock=clock)
-    with TestClient(app, base_url="http://hall.test") as client:
-        yield InProcessHall(client, clock, data)
+    with TestClient(app, base_url="http://hall.test", client=client) as test_client:
+        yield InProcessHall(test_client, clock, data)

@@ -15,7 +15,9 @@ from hall.model import Lane, Ticket
 from printers import jobs
 from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 from printers.status import PrinterStatus
+from ticketing.access import AccessSettings, IssueLimits, Source
 
+STAFF_DESK = Source("staff", "")  # the guide desk and other callers that limits never slow
 _LANE_LABELS = {Lane.PRIORITY: "绿色通道", Lane.APPOINTMENT: "网上预约"}
 
 
@@ -86,12 +88,18 @@ class TicketDesk:
     """Takes numbers at kiosks and at the guide desk; queues the slip with the ticket."""
 
     def __init__(
-        self, hall: Hall, kiosks: Mapping[str, Kiosk], texts: SlipTexts, printing: PrintQueue
+        self,
+        hall: Hall,
+        kiosks: Mapping[str, Kiosk],
+        texts: SlipTexts,
+        printing: PrintQueue,
+        access: AccessSettings | None = None,
     ) -> None:
         self.hall = hall
         self.kiosks = dict(kiosks)
         self.texts = texts
         self.printing = printing
+        self.limits = IssueLimits(access or AccessSettings())
 
     def kiosk(self, kiosk_id: str) -> Kiosk:
         try:
@@ -107,7 +115,16 @@ class TicketDesk:
         actor: str | None,
         once: Once | None,
         base_url: str,
+        source: Source = STAFF_DESK,
     ) -> Answer:
+        """Take a number for `source`, within its limits (a repeated request is answered as
+        the first was, and counts once)."""
+        if (seen := self.hall.remembered(once)) is not None:
+            return seen
+        spec = self.hall.queue.service(service)
+        self._start_day()
+        now = self.hall.clock.time()
+        self.limits.check(source, spec, now)
         kiosk = self.kiosk(kiosk_id) if kiosk_id else None
         printer = kiosk.printer if kiosk else None
         also = None
@@ -124,11 +141,17 @@ class TicketDesk:
                     "state": "queued" if status is None or status.can_print else "printer_down",
                 }
 
-        answer = self.hall.issue(service, lane, actor, once, also)
+        answer = self.hall.issue(service, lane, actor, once, also, source.key)
+        self.limits.taken(source, spec, now)
         answer.body["link"] = self.link(answer.body["token"], base_url)
         if printer is not None:
             self.printing.wake(printer)
         return answer
+
+    def _start_day(self) -> None:
+        today = self.hall.now().date().isoformat()
+        if self.limits.day != today:
+            self.limits.start_day(today, self.hall.store.issued_by_source(today))
 
     def reprint(self, ticket_id: int, printer: str | None, actor: str, base_url: str) -> int:
         """Print a ticket's slip again, marked 补打; logged with who asked."""

@@ -1,7 +1,9 @@
-"""Paired devices: a rating pad is bound to one window by a manager, and holds a device token.
+"""Paired devices: rating pads, kiosks and help points, each bound by a manager to its
+window or place, each holding a device token of its own.
 
-A pad must never carry a staff login (staff may not rate), so it proves what it is with a
-token of its own, shown once when a manager pairs it and stored here only as a hash.
+A pad must never carry a staff login (staff may not rate), and a kiosk or help button is
+not a person: each proves what it is with its token, shown once when a manager pairs it and
+stored here only as a hash.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from hall.storage import Store
 
 class DeviceKind(StrEnum):
     PAD = "pad"  # 评价器: the rating pad at a window
+    KIOSK = "kiosk"  # 取号机: its place is the kiosk's id in the hall file
+    HELP_POINT = "help_point"  # 呼叫帮办 button: its place is the help point's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +32,14 @@ class Device:
     name: str
     created_by: str
     created_at: float
+    place: str | None = None
 
     def view(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind.value,
             "window": self.window,
+            "place": self.place,
             "name": self.name,
             "created_by": self.created_by,
             "created_at": self.created_at,
@@ -49,20 +55,23 @@ class Devices:
         self.store = store
         self.clock = clock
 
-    def pair(self, kind: DeviceKind, window: int | None, name: str, by: str) -> tuple[Device, str]:
+    def pair(
+        self, kind: DeviceKind, window: int | None, name: str, by: str, place: str | None = None
+    ) -> tuple[Device, str]:
         """Register a device; the token is returned this once and never stored in clear."""
-        device = Device(secrets.token_hex(6), kind, window, name, by, self.clock.time())
+        device = Device(secrets.token_hex(6), kind, window, name, by, self.clock.time(), place)
         token = secrets.token_urlsafe(24)
         with self.store.transaction() as c:
             c.execute(
-                "INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                (device.id, kind.value, window, name, _digest(token), by, device.created_at),
+                "INSERT INTO devices (id, kind, window, name, token_hash, created_by, "
+                "created_at, revoked, place) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                (device.id, kind.value, window, name, _digest(token), by, device.created_at, place),
             )
         return device, token
 
     def by_token(self, token: str) -> Device | None:
         row = self.store.conn.execute(
-            "SELECT id, kind, window, name, created_by, created_at FROM devices "
+            "SELECT id, kind, window, name, created_by, created_at, place FROM devices "
             "WHERE token_hash = ? AND revoked = 0",
             (_digest(token),),
         ).fetchone()
@@ -70,8 +79,8 @@ class Devices:
 
     def all(self) -> list[Device]:
         rows = self.store.conn.execute(
-            "SELECT id, kind, window, name, created_by, created_at FROM devices "
-            "WHERE revoked = 0 ORDER BY window, created_at"
+            "SELECT id, kind, window, name, created_by, created_at, place FROM devices "
+            "WHERE revoked = 0 ORDER BY kind, window, place, created_at"
         ).fetchall()
         return [Device(r[0], DeviceKind(r[1]), *r[2:]) for r in rows]
 

@@ -56,4 +56,9 @@ def m009_hashed_sessions(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE sessions SET id = ? WHERE id = ?", (digest, sid))
 
 
-MIGRATIONS = migrations_of(m001_people, m005_devices, m009_hashed_sessions)
+def m011_device_place(db: sqlite_utils.Database) -> None:
+    """Kiosks and help points are paired too: each to its place (a kiosk's or point's id)."""
+    db.execute("ALTER TABLE devices ADD COLUMN place TEXT")
+
+
+MIGRATIONS = migrations_of(m001_people, m005_devices, m009_hashed_sessions, m011_device_place)
