@@ -343,6 +343,26 @@ MESSAGES: dict[str, tuple[ErrorKind, str, str]] = {
         "没有评价记录 {record}",
         "There is no evaluation record {record}",
     ),
+    "rating_own_review": (
+        ErrorKind.FORBIDDEN,
+        "被评价的工作人员不能处理、答复或更正针对自己的评价",
+        "Whoever was rated may not handle, answer or re-attribute their own review",
+    ),
+    "correction_needs_second_person": (
+        ErrorKind.FORBIDDEN,
+        "更正须由提出人以外的另一位管理员审核",
+        "A correction must be approved by a manager other than who proposed it",
+    ),
+    "correction_unknown": (
+        ErrorKind.NOT_FOUND,
+        "没有第 {proposal} 号更正申请",
+        "There is no correction proposal {proposal}",
+    ),
+    "correction_decided": (
+        ErrorKind.CONFLICT,
+        "第 {proposal} 号更正申请已审核过",
+        "Correction proposal {proposal} has been decided already",
+    ),
     "correction_invalid": (
         ErrorKind.INVALID,
         "更正评价记录需要写明原因，并至少更正一项归属（事项、部门、窗口或人员）",

@@ -97,10 +97,13 @@ async def rate(request: Request) -> Response:
 @idempotent
 async def correct_evaluation(request: Request) -> Response:
     """
-    summary: "Correct whom a rating is attributed to (manager): {note, service?, window?,
-      staff?}. A new record points at the old one; the visitor's rating never changes."
+    summary: "Propose whom a rating should be attributed to (manager): {note, service?,
+      window?, staff?}. Another manager approves it (POST /api/evaluation-corrections/{id}/
+      approve); then a new record points at the old one. The visitor's rating never changes,
+      and whoever was rated can neither propose nor approve."
     responses:
-      201: {description: The new record.}
+      202: {description: "The proposal: {id, record, changes, state: open, ...}"}
+      403: {description: Not a manager, or the one rated.}
       409: {description: Corrected already (correct the latest record).}
       422: {description: No note, or nothing changed.}
     """
@@ -113,8 +116,39 @@ async def correct_evaluation(request: Request) -> Response:
     staff = body.text("staff", required=False, max_len=32)
     body.done()
     assert note is not None
-    fixed = p.ratings.correct(request.path_params["id"], actor, note, service, window, staff)
-    return JSON(record_view(fixed), status_code=201)
+    proposal = p.ratings.propose_correction(
+        request.path_params["id"], actor, note, service, window, staff
+    )
+    return JSON(proposal, status_code=202)
+
+
+async def list_corrections(request: Request) -> Response:
+    """
+    summary: Every proposed correction of a rating's attribution, with its decision (manager).
+    responses:
+      200: {description: "{corrections: [...]}"}
+      403: {description: Not a manager.}
+    """
+    p = parts(request)
+    p.sessions.require(request, Role.MANAGER)
+    return JSON({"corrections": p.ratings.corrections()})
+
+
+@idempotent
+async def decide_correction(request: Request) -> Response:
+    """
+    summary: "Approve (the new record is written) or reject a proposed correction: a manager
+      other than who proposed it and other than the one rated."
+    responses:
+      200: {description: The proposal with its decision.}
+      403: {description: Not a manager, the proposer, or the one rated.}
+      404: {description: No such proposal.}
+      409: {description: Decided already, or the record was corrected meanwhile.}
+    """
+    p = parts(request)
+    actor = p.sessions.require(request, Role.MANAGER)
+    approve = dispatch(request, {"approve": True, "reject": False})
+    return JSON(p.ratings.decide_correction(request.path_params["id"], actor, approve))
 
 
 async def invite_rating(request: Request) -> Response:
@@ -369,6 +403,8 @@ routes = [
     Route("/api/evaluations", rate, methods=["POST"]),
     Route("/api/evaluations", list_evaluations, methods=["GET"]),
     Route("/api/evaluations/{id:str}/correct", correct_evaluation, methods=["POST"]),
+    Route("/api/evaluation-corrections", list_corrections, methods=["GET"]),
+    Route("/api/evaluation-corrections/{id:int}/{action:str}", decide_correction, methods=["POST"]),
     Route("/api/windows/{n:int}/invite-rating", invite_rating, methods=["POST"]),
     Route("/api/reports/ratings", rating_report, methods=["GET"]),
     Route("/api/work-orders", list_work_orders, methods=["GET"]),

@@ -5,7 +5,7 @@ ratings and flag overdue work orders."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -159,7 +159,7 @@ class Ratings:
             self._announce_order(EventType.WORK_ORDER_OPENED, order, None)
         return {"evaluation": record_view(record), "work_order": order.id if order else None}
 
-    def correct(
+    def propose_correction(
         self,
         record_id: str,
         actor: Actor,
@@ -167,12 +167,111 @@ class Ratings:
         service: str | None = None,
         window: int | None = None,
         staff: str | None = None,
-    ) -> EvaluationRecord:
-        """Attribute a rating to the right service, window or staff member: a new record
-        pointing at the old one; the visitor's level, reason and words never change."""
+    ) -> dict[str, Any]:
+        """A manager proposes whom or what a rating should be attributed to; nothing changes
+        until another manager approves. Whoever was rated may not propose."""
+        original, fixed = self._corrected(record_id, actor, note, service, window, staff)
+        changes = {"service": service, "window": window, "staff": staff}
+        with self.hall.store.transaction() as c:
+            step = records.CorrectionStep(
+                records.next_correction_id(c),
+                1,
+                "proposed",
+                actor.username,
+                self.hall.clock.time(),
+                original.id,
+                fixed.correction_note or note,
+                changes,
+            )
+            records.add_correction_step(c, step)
+        return self._proposal_view([step])
+
+    def decide_correction(self, proposal: int, actor: Actor, approve: bool) -> dict[str, Any]:
+        """Another manager approves (the new record is written) or rejects a proposal. The
+        proposer and whoever was rated may not decide it."""
+        steps = records.correction_steps(self.conn, proposal)
+        if not steps:
+            raise DomainError("correction_unknown", proposal=proposal)
+        first = steps[0]
+        if len(steps) > 1:
+            raise DomainError("correction_decided", proposal=proposal)
+        if actor.username == first.actor:
+            raise DomainError("correction_needs_second_person")
+        ch = first.changes
+        original, fixed = self._corrected(
+            first.record_id, actor, first.note, ch.get("service"), ch.get("window"), ch.get("staff")
+        )
+        fixed = replace(fixed, corrected_by=first.actor)  # who proposed; the approval is a step
+        decision = records.CorrectionStep(
+            proposal,
+            2,
+            "approved" if approve else "rejected",
+            actor.username,
+            self.hall.clock.time(),
+            original.id,
+            first.note,
+            {"evaluation": fixed.id} if approve else {},
+        )
+
+        def write(c: sqlite3.Connection) -> None:
+            records.add_correction_step(c, decision)
+            if approve:
+                records.insert_evaluation(c, fixed)
+
+        if approve:
+            data = {
+                "evaluation": fixed.id,
+                "corrects": original.id,
+                "number": fixed.ticket_number,
+                "staff": fixed.staff,
+                "window": fixed.window,
+                "proposal": proposal,
+                "approved_by": actor.username,
+            }
+            self.hall.record(EventType.RATING_CORRECTED, data, actor.username, write)
+        else:
+            with self.hall.store.transaction() as c:
+                write(c)
+        return self._proposal_view([first, decision])
+
+    def corrections(self) -> list[dict[str, Any]]:
+        """Every proposal with its decision, newest first."""
+        by_proposal: dict[int, list[records.CorrectionStep]] = {}
+        for step in records.correction_steps(self.conn):
+            by_proposal.setdefault(step.proposal, []).append(step)
+        return [self._proposal_view(s) for _, s in sorted(by_proposal.items(), reverse=True)]
+
+    @staticmethod
+    def _proposal_view(steps: list[records.CorrectionStep]) -> dict[str, Any]:
+        first, last = steps[0], steps[-1]
+        return {
+            "id": first.proposal,
+            "record": first.record_id,
+            "note": first.note,
+            "changes": first.changes,
+            "proposed_by": first.actor,
+            "proposed_at": first.at,
+            "state": "open" if len(steps) == 1 else last.action,
+            "decided_by": last.actor if len(steps) > 1 else None,
+            "decided_at": last.at if len(steps) > 1 else None,
+            "evaluation": last.changes.get("evaluation"),
+        }
+
+    def _corrected(
+        self,
+        record_id: str,
+        actor: Actor,
+        note: str,
+        service: str | None,
+        window: int | None,
+        staff: str | None,
+    ) -> tuple[EvaluationRecord, EvaluationRecord]:
+        """The record and its corrected version, checked by the rules (not stored)."""
         original = records.get_evaluation(self.conn, record_id)
         if original is None:
             raise DomainError("evaluation_unknown", record=record_id)
+        if actor.username == original.staff:
+            raise DomainError("rating_own_review")
         config = self.hall.config
         service_pair = department_pair = staff_pair = None
         if service is not None:
@@ -198,20 +297,7 @@ class Ratings:
             window=window,
             staff=staff_pair,
         )
-        data = {
-            "evaluation": fixed.id,
-            "corrects": original.id,
-            "number": fixed.ticket_number,
-            "staff": fixed.staff,
-            "window": fixed.window,
-        }
-        self.hall.record(
-            EventType.RATING_CORRECTED,
-            data,
-            actor.username,
-            lambda c: records.insert_evaluation(c, fixed),
-        )
-        return fixed
+        return original, fixed
 
     def names(self) -> dict[str, str]:
         return staff_names(self.conn)
@@ -259,6 +345,8 @@ class Ratings:
         now = self.hall.clock.time()
         by = actor.username
         is_manager = actor.can(Role.MANAGER)
+        if order.staff == by and action != "appeal":  # 谁办理谁负责, but not for their own
+            raise DomainError("rating_own_review")
         if not is_manager and not (action == "appeal" and order.staff == by):
             raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
         note = fields.get("note")

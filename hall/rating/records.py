@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlite_utils
@@ -302,4 +302,74 @@ def insert_evaluations(c: sqlite3.Connection, records: Iterable[EvaluationRecord
         insert_evaluation(c, record)
 
 
-MIGRATIONS = migrations_of(m004_evaluations)
+def m012_rating_corrections(db: sqlite_utils.Database) -> None:
+    """Corrections of whom a rating is about: proposed by one manager, approved or rejected
+    by another, every step kept and never rewritten."""
+    db.execute(
+        """CREATE TABLE rating_correction_steps (
+            proposal INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at REAL NOT NULL,
+            record_id TEXT NOT NULL,
+            note TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            PRIMARY KEY (proposal, seq)
+        )"""
+    )
+    for op in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER rating_correction_steps_no_{op.lower()} BEFORE {op} "
+            "ON rating_correction_steps "
+            "BEGIN SELECT RAISE(ABORT, 'rating_correction_steps are append-only'); END"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionStep:
+    proposal: int
+    seq: int
+    action: str  # proposed, approved, rejected
+    actor: str
+    at: float
+    record_id: str
+    note: str
+    changes: dict[str, Any]
+
+
+def add_correction_step(c: sqlite3.Connection, step: CorrectionStep) -> None:
+    c.execute(
+        "INSERT INTO rating_correction_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            step.proposal,
+            step.seq,
+            step.action,
+            step.actor,
+            step.at,
+            step.record_id,
+            step.note,
+            json.dumps(step.changes, ensure_ascii=False),
+        ),
+    )
+
+
+def next_correction_id(c: sqlite3.Connection) -> int:
+    row = c.execute("SELECT COALESCE(MAX(proposal), 0) + 1 FROM rating_correction_steps")
+    return int(row.fetchone()[0])
+
+
+def correction_steps(c: sqlite3.Connection, proposal: int | None = None) -> list[CorrectionStep]:
+    """Every step of one proposal, or of all of them, oldest first."""
+    where, params = ("WHERE proposal = ?", (proposal,)) if proposal is not None else ("", ())
+    rows = c.execute(
+        "SELECT proposal, seq, action, actor, at, record_id, note, changes "
+        f"FROM rating_correction_steps {where} ORDER BY proposal, seq",
+        params,
+    ).fetchall()
+    return [
+        CorrectionStep(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows
+    ]
+
+
+MIGRATIONS = migrations_of(m004_evaluations, m012_rating_corrections)
