@@ -1,4 +1,5 @@
 // Talking to the HallCall server: JSON in and out, the user's language, one key per action.
+// Every page's HTTP goes through here (websockets are live.js): timeouts, retries, errors.
 import { lang, t } from "./i18n.js";
 import { noteServerDate } from "./time.js";
 
@@ -53,20 +54,26 @@ function deviceId() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function once(method, path, body, key) {
-  const headers = { Accept: "application/json", "Accept-Language": lang() === "en" ? "en" : "zh-CN" };
+/**
+ * One try. `auth` is an Authorization header (a rating pad's "Device TOKEN", or "Bearer
+ * SESSION" while a manager pairs it); `cookies: false` sends and keeps no cookies, so that a
+ * staff login left by another page never reaches the pad, and the pad's login sets none.
+ */
+async function once(method, path, { body, key, auth, cookies = true, accept = "application/json", timeoutMs }) {
+  const headers = { Accept: accept, "Accept-Language": lang() === "en" ? "en" : "zh-CN" };
   const device = deviceId();
   if (device) headers["X-Device-Id"] = device;
+  if (auth) headers.Authorization = auth;
   if (key) headers["Idempotency-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs ?? TIMEOUT_MS);
   try {
     return await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
+      credentials: cookies ? "same-origin" : "omit",
       cache: "no-store",
       signal: controller.signal,
     });
@@ -75,17 +82,13 @@ async function once(method, path, body, key) {
   }
 }
 
-/**
- * Send one request and return its JSON. `key` makes a write idempotent: the same key is sent
- * on every retry, so a request that reached the server before the network dropped is one
- * action, not two. Throws ApiError with a message in the user's language.
- */
-export async function request(method, path, { body, key } = {}) {
-  const retries = method === "GET" || key ? RETRY_DELAYS_MS : [];
+/** Send with retries and return the response if it is a success; else throw ApiError. */
+async function send(method, path, options = {}) {
+  const retries = method === "GET" || options.key ? RETRY_DELAYS_MS : [];
   let response;
   for (let attempt = 0; ; attempt++) {
     try {
-      response = await once(method, path, body, key);
+      response = await once(method, path, options);
       break;
     } catch (err) {
       // A timeout is not retried: the visitor has waited long enough; say so now.
@@ -96,21 +99,44 @@ export async function request(method, path, { body, key } = {}) {
     }
   }
   noteServerDate(response.headers.get("date"));
+  if (response.ok) return response;
   let data = null;
   try {
     data = await response.json();
   } catch {
     // A proxy's HTML error page, or an empty body.
   }
-  if (!response.ok) {
-    const err = data?.error;
-    if (err?.message) throw new ApiError(response.status, err.code, err.message, err.params);
-    throw new ApiError(response.status, `http_${response.status}`, t("error.server"));
+  const err = data?.error;
+  if (err?.message) throw new ApiError(response.status, err.code, err.message, err.params);
+  throw new ApiError(response.status, `http_${response.status}`, t("error.server"));
+}
+
+/**
+ * Send one request and return its JSON. `key` makes a write idempotent: the same key is sent
+ * on every retry, so a request that reached the server before the network dropped is one
+ * action, not two. `auth` and `cookies` as for once(). Throws ApiError with a message in the
+ * user's language.
+ */
+export async function request(method, path, { body, key, auth, cookies } = {}) {
+  const response = await send(method, path, { body, key, auth, cookies });
+  try {
+    return await response.json();
+  } catch {
+    return null; // an empty body
   }
-  return data;
 }
 
 export const get = (path) => request("GET", path);
 
 /** One user action: a POST with a fresh Idempotency-Key. Call it once per click or key press. */
 export const act = (path, body) => request("POST", path, { body, key: uuid() });
+
+const FILE_TIMEOUT_MS = 120000; // an export of a long period takes the server a while
+
+/** A file the server makes (an export), as {blob, name}; a refusal comes back as ApiError. */
+export async function getFile(path, fallbackName = "export") {
+  const response = await send("GET", path, { accept: "*/*", timeoutMs: FILE_TIMEOUT_MS });
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const found = /filename="?([^";]+)"?/i.exec(disposition);
+  return { blob: await response.blob(), name: found ? found[1] : fallbackName };
+}

@@ -1,4 +1,4 @@
-// The counter page's state, and which actions are legal in it (the buttons follow this).
+// The counter page's state, and which actions the server allows in it (the buttons follow this).
 import { pick } from "./i18n.js";
 
 export const state = {
@@ -13,27 +13,19 @@ export const state = {
   busy: false, // one action at a time: a second press while one runs is dropped
 };
 
-/** Which window actions the current state allows; the server has the last word. */
-export function legal() {
+/** Whether this user is signed in at the window shown (who may act here: not a queue rule). */
+export function mine() {
   const w = state.win;
-  const cur = w?.current ?? null;
-  const status = cur?.status;
-  const mine = w && w.staff === state.user?.username;
-  const idle = mine && !cur && !w.paused;
-  return {
-    "call-next": idle,
-    call: idle,
-    "call-back": idle,
-    recall: mine && status === "called",
-    start: mine && status === "called",
-    finish: mine && status === "serving",
-    "no-show": mine && status === "called",
-    transfer: mine && (status === "called" || status === "serving"),
-    park: mine && (status === "called" || status === "serving"),
-    pause: mine && !cur && !w.paused,
-    resume: mine && w.paused,
-    "sign-out": mine && !cur,
-  };
+  return Boolean(w && state.user && w.staff === state.user.username);
+}
+
+/**
+ * Whether `action` is allowed now at our window: the server's window view lists the actions
+ * its queue rules allow (`actions`, the same in GET /api/windows/{n}, action answers and live
+ * events), so the page never codes the rules itself. The server has the last word all the same.
+ */
+export function allowed(action) {
+  return mine() && (state.win.actions ?? []).includes(action);
 }
 
 export const serviceById = (id) => state.services.find((s) => s.id === id);

@@ -1,6 +1,6 @@
 // The counter page's drawing: the current ticket, the buttons, the queues, the window list.
 import { pauseReasonText } from "./counter-dialogs.js";
-import { legal, serviceById, serviceName, state } from "./counter-state.js";
+import { allowed, serviceById, serviceName, state } from "./counter-state.js";
 import { $, h } from "./dom.js";
 import { pick, t, windowName } from "./i18n.js";
 import { clockTime, elapsed, minutesSince } from "./time.js";
@@ -105,15 +105,14 @@ export function drawCurrent() {
 }
 
 export function drawActions() {
-  const ok = legal();
   const paused = Boolean(state.win?.paused);
   for (const b of document.querySelectorAll("#actions [data-action]")) {
-    b.disabled = state.busy || !ok[b.dataset.action];
+    b.disabled = state.busy || !allowed(b.dataset.action);
   }
   document.querySelector("[data-action=pause]").hidden = paused;
   document.querySelector("[data-action=resume]").hidden = !paused;
-  $("#call-number-btn").disabled = state.busy || !ok.call;
-  $("#sign-out").disabled = state.busy || !ok["sign-out"];
+  $("#call-number-btn").disabled = state.busy || !allowed("call");
+  $("#sign-out").disabled = state.busy || !allowed("sign-out");
 }
 
 export function drawCounts() {
@@ -135,7 +134,7 @@ export function drawCounts() {
 
 export function drawParked() {
   const parked = state.win?.parked ?? [];
-  const ok = legal()["call-back"] && !state.busy;
+  const ok = allowed("call-back") && !state.busy;
   $("#parked").replaceChildren(
     ...(parked.length
       ? parked.map((p) =>

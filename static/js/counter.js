@@ -2,7 +2,7 @@
 import { act, get, request } from "./api.js";
 import { askOutcome, askPauseReason, askTransfer, isOpen, setUpDialogs } from "./counter-dialogs.js";
 import { startStaffFeed, stopStaffFeed } from "./counter-help.js";
-import { legal, serviceById, state } from "./counter-state.js";
+import { allowed, mine, serviceById, state } from "./counter-state.js";
 import { drawAll, drawWindowList, drawWork, handlers, showView, tickClocks } from "./counter-view.js";
 import { $ } from "./dom.js";
 import { mountLangSwitch, onLangChange, t, translate } from "./i18n.js";
@@ -189,7 +189,6 @@ const SUCCESS = {
 /** One staff action: one request with its own Idempotency-Key; a press while busy is dropped. */
 async function run(action, body) {
   if (state.busy || !state.windowNo) return false;
-  if (!legal()[action]) return false;
   state.busy = true;
   drawWork();
   try {
@@ -212,7 +211,7 @@ async function run(action, body) {
   }
 }
 
-/** Why a key does nothing now (its button is greyed out). */
+/** Why a key does nothing now (its button is greyed out): what the window is doing. */
 function notNow() {
   const w = state.win;
   if (w?.paused) return t("counter.not_now_paused");
@@ -221,14 +220,21 @@ function notNow() {
   return t("counter.not_now_idle");
 }
 
+// These ask a question before anything is sent.
+const ASKS_FIRST = new Set(["finish", "transfer", "pause"]);
+
 /** The action behind a button or key; some ask a question first. */
-function perform(action) {
+function perform(action, body) {
   if (state.busy) return;
-  const ok = legal();
   const cur = state.win?.current;
   if (action === "pause-or-resume") action = state.win?.paused ? "resume" : "pause";
-  if (!ok[action]) {
-    say("info", notNow());
+  if (!allowed(action)) {
+    // Not allowed now (its button is greyed out). A key for a plain action is sent all the
+    // same: the server refuses it and says exactly why (recalled too often, tickets still
+    // parked, ...), so the page need not know the rules. One that asks a question first, or
+    // a window that is not ours, is answered here.
+    if (mine() && !ASKS_FIRST.has(action)) run(action, body);
+    else say("info", notNow());
     return;
   }
   if (action === "finish") {
@@ -238,12 +244,12 @@ function perform(action) {
   } else if (action === "pause") {
     askPauseReason((reason) => run("pause", { reason }));
   } else {
-    run(action);
+    run(action, body);
   }
 }
 
 async function signOut() {
-  if (!legal()["sign-out"]) return;
+  if (!allowed("sign-out")) return;
   if (await run("sign-out")) {
     say("ok", t("counter.signed_out", { n: state.windowNo }));
     state.windowNo = null;
@@ -253,13 +259,9 @@ async function signOut() {
 
 async function logout() {
   if (state.busy) return;
-  if (state.windowNo && state.win?.staff === state.user?.username) {
-    if (!legal()["sign-out"]) {
-      say("error", t("counter.finish_first"));
-      return;
-    }
-    if (!(await run("sign-out"))) return;
-  }
+  // Leave the window first; when the server refuses (a ticket in hand, parked tickets), it
+  // says why and we stay logged in.
+  if (state.windowNo && mine() && !(await run("sign-out"))) return;
   try {
     await request("POST", "/api/logout");
   } catch (err) {
@@ -368,11 +370,7 @@ function start() {
       $("#number-input").focus();
       return;
     }
-    if (!state.busy && !legal().call) {
-      say("info", notNow());
-      return;
-    }
-    run("call", { number });
+    perform("call", { number });
   });
   document.addEventListener("keydown", onKey);
   document.addEventListener("keyup", onKeyUp);

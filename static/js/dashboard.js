@@ -9,7 +9,7 @@ import { actions, drawDashboard, drawNotice, tick, view } from "./dashboard-view
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { StaffLive, debounced } from "./manager-live.js";
-import { handleError, session, startPage } from "./manager-page.js";
+import { handleError, session, showConnection, startPage } from "./manager-page.js";
 import { say } from "./manager-ui.js";
 import { clockSeconds, serverNow, setTimeZone } from "./time.js";
 
@@ -125,7 +125,7 @@ function enter() {
     snapshot: applySnapshot,
     event: applyEvent,
     status: (s) => {
-      $("#conn").hidden = s !== "down";
+      showConnection(s);
       document.body.classList.toggle("is-offline", s === "down");
       if (s === "down") checkSession();
     },
@@ -141,7 +141,7 @@ function leave() {
   live?.stop();
   live = null;
   clearInterval(ticker);
-  $("#conn").hidden = true;
+  showConnection("stopped");
   $("#sound").hidden = true;
   $("#wall").hidden = true;
 }

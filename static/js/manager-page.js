@@ -1,5 +1,9 @@
-// The frame of every manager page: the header with its navigation, logging in and out, and
-// who may see the page. A page calls startPage() with what to do once someone is in.
+// The frame of every manager page, built here once: the header (the page's name, the hall,
+// navigation, the connection badge, who is in, the language switch, logging out), the message
+// line and the login form, and who may see the page. A page's HTML holds only its own content:
+// its <title data-i18n> (the header shows the same name), a <main> with its #view-main, and
+// optionally a <div id="top-extra" hidden> whose children go into the header before "who".
+// A page calls startPage() with what to do once someone is in.
 import { get, request } from "./api.js";
 import { $, h } from "./dom.js";
 import { mountLangSwitch, onLangChange, pick, t, translate } from "./i18n.js";
@@ -28,6 +32,44 @@ export const session = {
 };
 
 let page = null;
+
+/** Build the header, the message line and the login view around the page's own content. */
+function buildFrame() {
+  const titleKey = document.querySelector("title[data-i18n]")?.dataset.i18n;
+  const extra = document.getElementById("top-extra");
+  const header = h(
+    "header",
+    { class: "top" },
+    h(
+      "div",
+      { class: "brand" },
+      h("span", { class: "brand-app", "data-i18n": titleKey }),
+      h("span", { id: "hall-name", class: "brand-hall" }),
+    ),
+    h("nav", { id: "nav", class: "nav", "data-i18n-aria-label": "mgr.nav_label", hidden: true }),
+    h(
+      "div",
+      { class: "top-right" },
+      h("span", { id: "conn", class: "conn-badge", hidden: true, "data-i18n": "live.down" }),
+      extra ? [...extra.children] : [],
+      h("span", { id: "who", class: "who" }),
+      h("div", { id: "lang" }),
+      h("button", { id: "logout", type: "button", class: "btn-top", hidden: true, "data-i18n": "mgr.logout" }),
+    ),
+  );
+  extra?.remove();
+  const msg = h("div", { id: "msg", class: "msg", role: "status", "aria-live": "polite", hidden: true });
+  document.body.prepend(header, msg);
+  $("main").prepend(h("section", { id: "view-login", class: "view", hidden: true }, loginForm()));
+  if (!$("link[rel=icon]")) {
+    document.head.append(h("link", { rel: "icon", href: "/static/img/icon.svg", type: "image/svg+xml" }));
+  }
+}
+
+/** Show whether the live connection is down (pages with live updates). */
+export function showConnection(status) {
+  $("#conn").hidden = status !== "down";
+}
 
 function drawFrame() {
   const user = session.user;
@@ -189,7 +231,7 @@ async function loadHall() {
  */
 export async function startPage(options) {
   page = options;
-  $("#view-login").replaceChildren(loginForm());
+  buildFrame();
   mountLangSwitch($("#lang"));
   translate();
   $("#logout").addEventListener("click", logout);

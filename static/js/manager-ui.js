@@ -1,8 +1,8 @@
 // Small pieces every manager page uses: the message line, figures as text, a form dialog
 // and file downloads. Hall data always goes in as text (dom.js h()), never as HTML.
-import { ApiError } from "./api.js";
+import { ApiError, getFile } from "./api.js";
 import { $, h } from "./dom.js";
-import { lang, t, translate } from "./i18n.js";
+import { t, translate } from "./i18n.js";
 import "./texts-manager.js";
 
 const MESSAGE_MS = { ok: 6000, info: 8000, error: 15000 };
@@ -130,35 +130,9 @@ export function formDialog({ title, body, submitText, onSubmit, wide = false, da
   return dialog;
 }
 
-function filenameOf(response, fallback) {
-  const header = response.headers.get("content-disposition") ?? "";
-  const found = /filename="?([^";]+)"?/i.exec(header);
-  return found ? found[1] : fallback;
-}
-
 /** Download a file the server makes (an export): errors come back as messages, not files. */
 export async function download(url, fallbackName = "export") {
-  let response;
-  try {
-    response = await fetch(url, {
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { "Accept-Language": lang() === "en" ? "en" : "zh-CN" },
-    });
-  } catch {
-    throw new ApiError(0, "network", t("error.network"));
-  }
-  if (!response.ok) {
-    let err = null;
-    try {
-      err = (await response.json())?.error;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(response.status, err?.code ?? `http_${response.status}`, err?.message ?? t("error.server"));
-  }
-  const blob = await response.blob();
-  const name = filenameOf(response, fallbackName);
+  const { blob, name } = await getFile(url, fallbackName);
   const link = h("a", { href: URL.createObjectURL(blob), download: name, hidden: true });
   document.body.append(link);
   link.click();

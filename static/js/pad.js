@@ -4,15 +4,14 @@
 // The pad holds only its own device token (Authorization: Device TOKEN), never a staff login:
 // staff may not rate, so every request here is sent without cookies, and the manager who
 // pairs the pad is logged out as soon as the token is given.
-import { ApiError } from "./api.js";
+import { request } from "./api.js";
 import { $, h, syncKeyed } from "./dom.js";
 import { lang, mountLangSwitch, onLangChange, pick, setLang, t, translate, windowName } from "./i18n.js";
 import { Live } from "./live.js";
 import { levelLabel, reasonLabel } from "./texts-visitor.js";
-import { noteServerDate, serverNow, setTimeZone } from "./time.js";
+import { serverNow, setTimeZone } from "./time.js";
 
 const TOKEN_KEY = "hallcall.pad.token";
-const TIMEOUT_MS = 10000;
 const THANKS_MS = 5000; // the thanks stay this long, then the pad is idle for the next visitor
 const ERROR_MS = 10000;
 const HOME_LANG = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
@@ -50,38 +49,8 @@ function saveToken(token) {
   }
 }
 
-/** One request, answered JSON; throws ApiError with a message in the pad's language. */
-async function call(method, path, { body, auth } = {}) {
-  const headers = { Accept: "application/json", "Accept-Language": lang() === "en" ? "en" : "zh-CN" };
-  if (auth) headers.Authorization = auth;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "omit", // a staff cookie left by another page must never reach a rating
-      cache: "no-store",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    throw new ApiError(0, "network", t("error.network"));
-  }
-  noteServerDate(response.headers.get("date"));
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    // An empty body or a proxy's page.
-  }
-  if (!response.ok) {
-    const err = data?.error;
-    if (err?.message) throw new ApiError(response.status, err.code, err.message, err.params);
-    throw new ApiError(response.status, `http_${response.status}`, t("error.server"));
-  }
-  return data;
-}
+/** One request through api.js, never with cookies (see the top), with `auth` when given. */
+const call = (method, path, { body, auth } = {}) => request(method, path, { body, auth, cookies: false });
 
 const asDevice = () => `Device ${state.token}`;
 

@@ -82,10 +82,6 @@ export const TEXTS = {
   "counter.signed_in": { zh: "已在{n}号窗口签到", en: "Signed in at window {n}" },
   "counter.signed_out": { zh: "已从{n}号窗口签退", en: "Signed out of window {n}" },
   "counter.sign_out": { zh: "签退（离开窗口）", en: "Sign out (leave the window)" },
-  "counter.finish_first": {
-    zh: "请先处理完当前号码（办结、过号、挂起或转移），再签退",
-    en: "Finish, skip, park or transfer the current ticket before signing out",
-  },
   "counter.not_now_paused": { zh: "窗口暂停服务中，请先按 F8 恢复服务", en: "The window is paused: press F8 to resume first" },
   "counter.not_now_busy": {
     zh: "当前号码 {number}（{status}）不能进行此操作",

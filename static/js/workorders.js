@@ -5,7 +5,7 @@ import { get } from "./api.js";
 import { $, h } from "./dom.js";
 import { t } from "./i18n.js";
 import { StaffLive, debounced } from "./manager-live.js";
-import { can, handleError, session, startPage } from "./manager-page.js";
+import { can, handleError, session, showConnection, startPage } from "./manager-page.js";
 import { fill, say } from "./manager-ui.js";
 import { serverNow } from "./time.js";
 import { stepForms } from "./workorders-steps.js";
@@ -133,7 +133,7 @@ function enter() {
     },
     event: onEvent,
     status: (s) => {
-      $("#conn").hidden = s !== "down";
+      showConnection(s);
     },
   }).start();
 }
@@ -143,7 +143,7 @@ function leave() {
   wo.live = null;
   wo.order = null;
   wo.selected = null;
-  $("#conn").hidden = true;
+  showConnection("stopped");
 }
 
 $("#tab-open").addEventListener("click", () => setMode("open"));
