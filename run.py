@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check-config", help="check a hall file and say what is wrong")
     check.add_argument("file", type=Path)
 
-    # `python run.py --port 9000` means serve: let the serve options work without the word.
-    args_in = list(sys.argv[1:] if argv is None else argv)
+    # Global options may come anywhere (`run.py serve --data /x`, `run.py --port 9000 --data
+    # /x`), and `run.py --port 9000` means serve: let the serve options work without the word.
+    args_in = _hoist_globals(list(sys.argv[1:] if argv is None else argv))
     commands = ("serve", "user", "check-config", "printer-agent", "-h", "--help")
     if not any(a in commands for a in args_in):
         args_in = _insert_serve(args_in)
@@ -118,12 +119,35 @@ def _printer_agent(args: argparse.Namespace) -> int:
     return 0
 
 
+_GLOBALS = ("--data", "--config")
+
+
+def _hoist_globals(args: list[str]) -> list[str]:
+    """Move --data and --config (with their values) to the front, where argparse wants them."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in _GLOBALS and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if a.startswith(tuple(f"{g}=" for g in _GLOBALS)):
+            front.append(a)
+        else:
+            rest.append(a)
+        i += 1
+    return [*front, *rest]
+
+
 def _insert_serve(args: list[str]) -> list[str]:
     """Put "serve" after the global options so that its own options parse."""
     out, i = [], 0
-    while i < len(args) and args[i] in ("--data", "--config"):
-        out += args[i : i + 2]
-        i += 2
+    while i < len(args) and (args[i] in _GLOBALS or args[i].startswith(("--data=", "--config="))):
+        step = 1 if "=" in args[i] else 2
+        out += args[i : i + step]
+        i += step
     return [*out, "serve", *args[i:]]
 
 

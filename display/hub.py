@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hall.events import Event
+from hall.views import without_usernames
 
 Send = Callable[[str], Awaitable[None]]
 Snapshot = Callable[[], dict[str, Any]]
@@ -36,6 +37,16 @@ class Viewer:
 
     username: str
     manager: bool  # managers and admins see every event
+
+
+def _texts(message: dict[str, Any]) -> tuple[str, str]:
+    """The message as staff see it, and as public screens see it (no usernames). Each is
+    serialised once, however many screens follow."""
+    full = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    public = without_usernames(message)
+    if public == message:
+        return full, full
+    return full, json.dumps(public, ensure_ascii=False, separators=(",", ":"))
 
 
 def audience(event: Event) -> Audience:
@@ -74,26 +85,29 @@ class Client:
 class Hub:
     def __init__(self, last_seq: int, snapshot: Snapshot) -> None:
         self.clients: set[Client] = set()
-        self.recent: deque[tuple[int, str, Audience]] = deque(maxlen=REPLAY_EVENTS)
+        # (seq, (text for staff, text for public screens), who may see it)
+        self.recent: deque[tuple[int, tuple[str, str], Audience]] = deque(maxlen=REPLAY_EVENTS)
         self.last_seq = last_seq
         self.snapshot = snapshot
 
     def publish(self, event: Event) -> None:
         """Called on the event loop right after the event's transaction committed."""
-        text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
+        texts = _texts(event.as_message())
         who = audience(event)
-        self.recent.append((event.seq, text, who))
+        self.recent.append((event.seq, texts, who))
         self.last_seq = event.seq
         for client in self.clients:
             if client.sees(who):
-                client.offer(text)
+                client.offer(texts[client.viewer is None])
 
     def redraw(self) -> None:
         """Send every client a fresh snapshot: the hall's set-up itself changed."""
-        snap = {"type": "snapshot", "seq": self.last_seq, **self.snapshot()}
-        text = json.dumps(snap, ensure_ascii=False, separators=(",", ":"))
+        texts = self._snapshot_texts()
         for client in self.clients:
-            client.offer(text)
+            client.offer(texts[client.viewer is None])
+
+    def _snapshot_texts(self) -> tuple[str, str]:
+        return _texts({"type": "snapshot", "seq": self.last_seq, **self.snapshot()})
 
     def attach(
         self, send: Send, since: int | None, viewer: Viewer | None = None
@@ -114,16 +128,17 @@ class Hub:
                 return []
             oldest = self.recent[0][0] if self.recent else self.last_seq + 1
             if oldest - 1 <= since < self.last_seq:
-                return [t for seq, t, who in self.recent if seq > since and client.sees(who)]
+                public = client.viewer is None
+                return [
+                    t[public] for seq, t, who in self.recent if seq > since and client.sees(who)
+                ]
         # New, too far behind, or ahead of us (a screen that saw another database): redraw.
-        snap = {"type": "snapshot", "seq": self.last_seq, **self.snapshot()}
-        return [json.dumps(snap, ensure_ascii=False, separators=(",", ":"))]
+        return [self._snapshot_texts()[client.viewer is None]]
 
     def preload(self, events: list[Event]) -> None:
         """Fill the replay buffer from storage at start-up, so reconnects survive a restart."""
         for event in events:
-            text = json.dumps(event.as_message(), ensure_ascii=False, separators=(",", ":"))
-            self.recent.append((event.seq, text, audience(event)))
+            self.recent.append((event.seq, _texts(event.as_message()), audience(event)))
 
     def detach(self, client: Client) -> None:
         self.clients.discard(client)

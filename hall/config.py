@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from hall.model import QueuePolicy
 
 DEMO_CONFIG = Path(__file__).with_name("demo.toml")
+MAX_DAILY_CAP = 9999  # numbers a service may issue in a day (A0001 to A9999)
 
 # Sections owned by other packages: kept raw here, checked by their owners at start-up.
 ADAPTER_SECTIONS = (
@@ -297,8 +298,12 @@ class _Reader:
             if taken:  # numbers run per prefix: two services sharing one would share numbers
                 raise self.fail(f"{path}.prefix", f"{prefix!r} is already the prefix of {taken!r}")
             cap = t.get("daily_cap")
-            if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
-                raise self.fail(f"{path}.daily_cap", f"must be a whole number >= 1, got {cap!r}")
+            if cap is not None and (
+                isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MAX_DAILY_CAP
+            ):
+                raise self.fail(
+                    f"{path}.daily_cap", f"must be a whole number 1-{MAX_DAILY_CAP}, got {cap!r}"
+                )
             hours, hours_text = self.hours(t.get("hours", []), f"{path}.hours")
             name = self.text(t, "name", path)
             out[sid] = Service(

@@ -9,6 +9,16 @@ from hall.model import ServiceState, Ticket, WindowState
 from hall.queue import window_actions
 
 
+def without_usernames(value: Any) -> Any:
+    """A view for the public (screens, kiosks, phones): staff appear by name, never by the
+    username they log in with (half of a login, and the start of password guessing)."""
+    if isinstance(value, dict):
+        return {k: without_usernames(v) for k, v in value.items() if k != "staff"}
+    if isinstance(value, list):
+        return [without_usernames(v) for v in value]
+    return value
+
+
 def ticket_view(t: Ticket, config: HallConfig) -> dict[str, Any]:
     service = config.services[t.service]
     return {

@@ -16,7 +16,7 @@ from hall.events import EventType
 from hall.model import Lane
 from hall.people.devices import DeviceKind
 from server.http import JSON, SESSION_COOKIE, Body, answer, client_address, idempotent, once
-from server.parts import caller_scope, device, parts
+from server.parts import caller_scope, device, for_caller, parts
 from ticketing.access import Source
 
 
@@ -37,7 +37,7 @@ async def hall_snapshot(request: Request) -> Response:
       200:
         description: A snapshot.
     """
-    return JSON(parts(request).hall.snapshot())
+    return JSON(for_caller(request, parts(request).hall.snapshot()))
 
 
 async def issue_ticket(request: Request) -> Response:
@@ -397,11 +397,11 @@ routes = [
     Route("/api/services", list_services, methods=["GET"]),
     Route("/api/snapshot", hall_snapshot, methods=["GET"]),
     Route("/api/tickets", issue_ticket, methods=["POST"]),
-    Route("/api/tickets/{id:int}", get_ticket, methods=["GET"]),
+    Route("/api/tickets/{id:id}", get_ticket, methods=["GET"]),
     Route("/api/tickets/t/{token:str}", get_own_ticket, methods=["GET"]),
     Route("/api/tickets/t/{token:str}/qr.svg", ticket_qr, methods=["GET"]),
-    Route("/api/tickets/{id:int}/cancel", cancel_ticket, methods=["POST"]),
-    Route("/api/tickets/{id:int}/reprint", reprint_ticket, methods=["POST"]),
+    Route("/api/tickets/{id:id}/cancel", cancel_ticket, methods=["POST"]),
+    Route("/api/tickets/{id:id}/reprint", reprint_ticket, methods=["POST"]),
     Route("/api/printers", list_printers, methods=["GET"]),
     Route("/api/kiosks/{id:str}", get_kiosk, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),

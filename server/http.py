@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
@@ -113,8 +114,10 @@ class Body:
         if not raw.strip() and empty_ok:
             return cls({})
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            data = json.loads(raw, parse_constant=_no_constant)
+            # A lone UTF-16 surrogate ("\ud800") parses but can never be stored or answered.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except (ValueError, UnicodeError, RecursionError):
             raise DomainError("bad_json") from None
         if not isinstance(data, dict):
             raise DomainError("bad_json")
@@ -202,6 +205,26 @@ async def limited_body(request: Request) -> bytes:
     body = b"".join(chunks)
     request._body = body  # later readers see the same bytes
     return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: Python takes them, JSON has none
+
+
+class IdConvertor(Convertor[int]):
+    """A numeric id in a path: at most 15 digits. A longer one names nothing (SQLite and
+    JSON hold 2^53 exactly) and is a plain 404, not a 500."""
+
+    regex = "[0-9]{1,15}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 def _bad(field: str, zh: str, en: str) -> DomainError:

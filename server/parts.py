@@ -4,7 +4,7 @@ is asking (a user, a paired device, or an anonymous address)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from starlette.requests import Request
 
@@ -14,12 +14,15 @@ from hall.people.accounts import Accounts
 from hall.people.devices import Devices
 from hall.rating.desk import Ratings
 from hall.setup_changes import SetupEditor
+from hall.views import without_usernames
 from hall.watch.alert_book import AlertBook
 from hall.watch.help import HelpDesk
 from printers.spooler import Spooler
 from server.http import Sessions
 from server.throttle import HashGate, LoginGuard
 from ticketing.kiosk import TicketDesk
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,3 +67,10 @@ def device(request: Request) -> Any:
     if not auth.lower().startswith(DEVICE_PREFIX):
         return None
     return parts(request).devices.by_token(auth[len(DEVICE_PREFIX) :].strip())
+
+
+def for_caller(request: Request, view: T) -> T:
+    """A view as this caller may see it: staff see usernames, the public only names."""
+    if parts(request).sessions.actor(request) is not None:
+        return view
+    return cast(T, without_usernames(view))

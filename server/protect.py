@@ -11,6 +11,7 @@ no Origin and no Sec-Fetch-Site, carry no cookie a page could borrow, and pass.
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -21,7 +22,10 @@ from hall.errors import DomainError
 from server.http import language
 from server.settings import ServerSettings
 
+log = logging.getLogger("hallcall")
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SERVER_ERROR = ("服务器出错，本次操作未生效", "Server error; nothing was changed")
 WS_POLICY_VIOLATION = 1008
 # No inline or foreign scripts; styles may be set inline (the charts draw with them).
 CSP = (
@@ -61,14 +65,26 @@ class Protect:
             await self.refuse(scope, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers:
                     headers.setdefault(name.decode(), value.decode())
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Answered here rather than by Starlette's last-resort handler, which re-raises
+            # and so makes the server drop the keep-alive connection with every 500.
+            if started:
+                raise
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            await self.answer(scope, send, 500, "server_error")
 
     def same_origin(self, scope: Scope) -> bool:
         headers = Headers(scope=scope)
@@ -81,17 +97,22 @@ class Protect:
         return bool(host) and urlsplit(origin).netloc.lower() == host
 
     async def refuse(self, scope: Scope, send: Send) -> None:
-        origin = Headers(scope=scope).get("origin", "?")
-        err = DomainError("cross_origin", origin=origin[:100])
+        await self.answer(scope, send, 403, "cross_origin")
+
+    async def answer(self, scope: Scope, send: Send, status: int, code: str) -> None:
         lang = language(HTTPConnection(scope))
-        body = json.dumps(
-            {"error": {"code": err.code, "message": err.message(lang), "params": err.params}},
-            ensure_ascii=False,
-        ).encode()
+        if code == "cross_origin":
+            origin = Headers(scope=scope).get("origin", "?")
+            err = DomainError("cross_origin", origin=origin[:100])
+            error = {"code": err.code, "message": err.message(lang), "params": err.params}
+        else:
+            message = SERVER_ERROR[lang == "en"]
+            error = {"code": code, "message": message}
+        body = json.dumps({"error": error}, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 403,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),

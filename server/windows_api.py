@@ -16,7 +16,7 @@ from hall.model import Outcome
 from hall.queue import Move
 from hall.views import ticket_view
 from server.http import JSON, Body, answer, once
-from server.parts import caller_scope, parts
+from server.parts import caller_scope, for_caller, parts
 
 
 async def list_windows(request: Request) -> Response:
@@ -25,7 +25,7 @@ async def list_windows(request: Request) -> Response:
     responses:
       200: {description: "{windows: [...]}"}
     """
-    return JSON({"windows": parts(request).hall.windows()})
+    return JSON(for_caller(request, {"windows": parts(request).hall.windows()}))
 
 
 async def get_window(request: Request) -> Response:
@@ -38,7 +38,7 @@ async def get_window(request: Request) -> Response:
     hall = parts(request).hall
     view = hall.window(request.path_params["n"])
     view["waiting"] = {s: hall.queue.waiting_count(s) for s in view["services"]}
-    return JSON(view)
+    return JSON(for_caller(request, view))
 
 
 async def waiting_list(request: Request) -> Response:
@@ -158,7 +158,7 @@ async def window_action(request: Request) -> Response:
 
 routes = [
     Route("/api/windows", list_windows, methods=["GET"]),
-    Route("/api/windows/{n:int}", get_window, methods=["GET"]),
-    Route("/api/windows/{n:int}/waiting", waiting_list, methods=["GET"]),
-    Route("/api/windows/{n:int}/{action:str}", window_action, methods=["POST"]),
+    Route("/api/windows/{n:id}", get_window, methods=["GET"]),
+    Route("/api/windows/{n:id}/waiting", waiting_list, methods=["GET"]),
+    Route("/api/windows/{n:id}/{action:str}", window_action, methods=["POST"]),
 ]

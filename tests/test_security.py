@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -157,3 +158,25 @@ def test_every_answer_carries_the_security_headers(hall: InProcessHall) -> None:
         assert h["x-content-type-options"] == "nosniff"
         assert h["x-frame-options"] == "DENY"
         assert "strict-transport-security" not in h  # plain http unless the hall says HTTPS
+
+
+def test_the_public_sees_staff_names_never_usernames(hall: InProcessHall) -> None:
+    li = hall.login("li")
+    origin = {"Origin": "http://testserver"}
+    with hall.client.websocket_connect("/ws/display", headers=origin) as screen:
+        assert screen.receive_json()["type"] == "snapshot"
+        assert li.post("/api/windows/1/sign-in").status_code == 200
+        event = screen.receive_json()
+        assert event["type"] == "window.signed_in"
+        assert event["window_state"]["staff_name"] == "李明"
+        assert '"li"' not in json.dumps(event)
+    public = [
+        hall.anonymous().get("/api/windows").text,
+        hall.anonymous().get("/api/windows/1").text,
+        hall.anonymous().get("/api/snapshot").text,
+    ]
+    assert all("李明" in text and '"li"' not in text for text in public)
+    with hall.client.websocket_connect("/ws/display", headers=origin) as screen:
+        assert '"li"' not in json.dumps(screen.receive_json())  # the snapshot too
+    # Staff still see who is signed in where (the counter needs it).
+    assert li.get("/api/windows/1").json()["staff"] == "li"

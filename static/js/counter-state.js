@@ -9,7 +9,8 @@ export const state = {
   services: [],
   windows: [],
   waiting: {}, // service id -> count, from the live "waiting" maps
-  queue: [], // GET /api/windows/{n}/waiting
+  queue: [], // GET /api/windows/{n}/waiting: the first rows in call order
+  queueTotal: 0, // how many wait for this window in all
   busy: false, // one action at a time: a second press while one runs is dropped
 };
 

@@ -172,7 +172,9 @@ export function drawQueue() {
     ),
   );
   const note = (text) => rows.push(h("tr", {}, h("td", { colspan: 4, class: "empty" }, text)));
-  if (state.queue.length > QUEUE_ROWS) note(t("counter.more", { n: state.queue.length - QUEUE_ROWS }));
+  const shown = Math.min(state.queue.length, QUEUE_ROWS);
+  const total = state.queueTotal ?? state.queue.length;
+  if (total > shown) note(t("counter.more", { n: total - shown }));
   if (!state.queue.length) note(t("counter.nobody_waiting"));
   $("#queue").replaceChildren(...rows);
 }

@@ -65,6 +65,7 @@ async function refreshQueue() {
   try {
     const data = await get(`/api/windows/${state.windowNo}/waiting`);
     state.queue = data.tickets ?? [];
+    state.queueTotal = data.total ?? state.queue.length; // the server sends the first rows only
     drawWork();
   } catch (err) {
     if (err.status === 401) handleError(err);

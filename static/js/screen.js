@@ -196,7 +196,7 @@ function windowCell() {
 function fillWindow(cell, w) {
   const cur = w.current;
   let mode = "idle";
-  if (!w.staff) mode = "closed";
+  if (!w.staff_name) mode = "closed"; // screens see names, never usernames
   else if (w.paused) mode = "paused";
   else if (cur) mode = cur.status === "serving" ? "serving" : "called";
   cell.className = `w-cell is-${mode}${cell.classList.contains("flash") ? " flash" : ""}`;

@@ -32,7 +32,7 @@ function ownName(w) {
 /** What the screen shows: one of the window's modes. */
 function modeOf(w) {
   if (!w) return "unknown";
-  if (!w.staff) return "nobody";
+  if (!w.staff_name) return "nobody"; // screens see names, never usernames
   if (w.paused) return "paused";
   if (w.current) return w.current.status === "serving" ? "serving" : "called";
   return "idle";
@@ -47,7 +47,7 @@ function draw() {
   document.body.dataset.mode = mode;
   $("#ws-no").textContent = t("common.window_n", { n: number });
   $("#ws-name").textContent = ownName(w);
-  const staff = w?.staff ? t("win.staff", { name: w.staff_name || w.staff }) : t("win.no_staff");
+  const staff = w?.staff_name ? t("win.staff", { name: w.staff_name }) : t("win.no_staff");
   $("#ws-staff").textContent = w ? staff : "";
   const [label, big, sub] = {
     unknown: ["", t("win.unknown", { n: number }), t("win.unknown_more")],
