@@ -238,6 +238,7 @@ async def login(request: Request) -> Response:
     actor, stored = p.accounts.lookup(username)
     ok = await p.hashes.run(lambda: p.accounts.check(stored, password))
     if actor is None or not ok:
+        p.throttle.failed(attempt)
         raise DomainError("login_failed")
     p.throttle.succeeded(attempt)
     token = p.sessions.token(p.accounts.open_session(actor))
@@ -320,6 +321,7 @@ async def change_own_password(request: Request) -> Response:
     attempt = p.throttle.begin(actor.username, client_address(request))
     _, stored = p.accounts.lookup(actor.username)
     if not await p.hashes.run(lambda: p.accounts.check(stored, current)):
+        p.throttle.failed(attempt)
         raise DomainError("password_wrong")
     p.throttle.succeeded(attempt)
     new_hash = await p.hashes.run(lambda: p.accounts.hash_password(new, actor.username, actor.name))

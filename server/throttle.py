@@ -1,9 +1,9 @@
 """Slows down password guessing, and keeps password hashing from taking over the server.
 
-Every try is counted as a failure *before* its password is hashed, and forgiven only when it
-succeeds: a burst of parallel tries reaches the hash at most as often as the limit allows,
-however they interleave. Failures count per name (someone guessing one account) and per
-address (one address trying one password across many accounts). Hashing itself runs on a
+Every try at a name is counted as a failure *before* its password is hashed, and forgiven
+only when it succeeds: a burst of parallel guesses at one account reaches the hash at most as
+often as the limit allows, however they interleave. Wrong passwords also count per address
+(one address trying one password across many accounts). Hashing itself runs on a
 small pool of its own behind a bounded queue, so a flood of logins neither starves the
 thread pool that reports use nor makes a real login wait behind hundreds of fakes.
 """
@@ -63,11 +63,6 @@ class _Window:
                 del self.times[next(iter(self.times))]
         self.times.setdefault(key, []).append(now)
 
-    def forgive(self, key: str, at: float) -> None:
-        times = self.times.get(key)
-        if times and at in times:
-            times.remove(at)
-
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
@@ -86,26 +81,31 @@ class LoginGuard:
         self.addresses = _Window(PER_ADDRESS)
 
     def begin(self, username: str, address: str) -> Attempt:
-        """Refuse a locked name or address; otherwise count this try as failed, now."""
+        """Refuse a locked name or address; otherwise count this try against the name as
+        failed, now (parallel guesses at one name all count before any hash is checked)."""
         now = self.clock()
         name = username.strip().lower()
         wait = max(self.names.wait(name, now), self.addresses.wait(address, now))
         if wait > 0:
             raise DomainError("login_throttled", seconds=max(1, math.ceil(wait)))
         self.names.add(name, now)
-        self.addresses.add(address, now)
         return Attempt(name, address, now)
 
+    def failed(self, attempt: Attempt) -> None:
+        """A wrong password: it counts against the address too (one password sprayed across
+        many names). Only finished tries count there, so a room of staff signing in at 8:30
+        from one address is not locked out by its own logins in flight."""
+        self.addresses.add(attempt.address, attempt.at)
+
     def succeeded(self, attempt: Attempt) -> None:
-        """The right password: the name starts afresh, and this try no longer counts."""
+        """The right password: the name starts afresh."""
         self.names.times.pop(attempt.name, None)
-        self.addresses.forgive(attempt.address, attempt.at)
 
 
 class HashGate:
     """A fixed number of password hashes at a time, and a short queue; past it, 'busy'."""
 
-    def __init__(self, workers: int = 2, queue: int = 16) -> None:
+    def __init__(self, workers: int = 2, queue: int = 64) -> None:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password-hash")
         self.room = asyncio.Semaphore(workers + queue)
         self.queue = queue

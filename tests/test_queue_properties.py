@@ -194,6 +194,27 @@ class HallMachine(RuleBasedStateMachine):
             assert len(self.q.waiting_tickets(s)) == actual
 
     @invariant()
+    def a_windows_list_is_its_call_order_and_count(self) -> None:
+        """waiting_for reads the heaps without sorting them: it must agree with sorting
+        every eligible ticket by the window's order, and with the count of them."""
+        for n in WINDOWS:
+            served = CONFIG.windows[n].services
+            eligible = [
+                (-1 if t.directed_window == n else served.index(t.service), t)
+                for t in self.q.tickets.values()
+                if t.waiting
+                and (t.directed_window == n or (t.directed_window is None and t.service in served))
+            ]
+            expected = [
+                t.id for _, t in sorted(eligible, key=lambda c: self.q._window_key(c[1], c[0]))
+            ]
+            first, total = self.q.waiting_for(n, 4)
+            assert total == len(eligible), f"window {n}: {total} != {len(eligible)}"
+            assert [t.id for t in first] == expected[:4]
+            head = self.q.next_for(n)
+            assert (head.id if head else None) == (expected[0] if expected else None)
+
+    @invariant()
     def offered_actions_are_the_legal_ones(self) -> None:
         """The counter's buttons come from window_actions: it must offer exactly what the
         rules accept, tried here on the very state (commands change nothing until applied)."""

@@ -47,7 +47,13 @@ def test_old_migrations_are_kept_and_only_new_ones_run(tmp_path: Path) -> None:
     open_store(data / "hallcall.db").close()
     after = applied(data / "hallcall.db")
     assert after[: len(before)] == before  # not run again, not renamed
-    assert [name for name, _ in after[len(before) :]] == ["m001_people", "m009_hashed_sessions"]
+    assert [name for name, _ in after[len(before) :]] == [
+        "m001_people",
+        "m009_hashed_sessions",
+        "m010_ticket_source",
+        "m011_device_place",
+        "m012_rating_corrections",
+    ]
     with sqlite3.connect(data / "hallcall.db") as c:
         ids = [r[0] for r in c.execute("SELECT id FROM sessions")]
     assert ids and all(len(i) == 64 and int(i, 16) >= 0 for i in ids)  # digests only

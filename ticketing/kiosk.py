@@ -120,6 +120,7 @@ class TicketDesk:
         """Take a number for `source`, within its limits (a repeated request is answered as
         the first was, and counts once)."""
         if (seen := self.hall.remembered(once)) is not None:
+            seen.body["link"] = self.link(seen.body["token"], base_url)
             return seen
         spec = self.hall.queue.service(service)
         self._start_day()
