@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 
+from starlette.responses import JSONResponse
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -78,16 +79,27 @@ async def _follow(
     raw = ws.query_params.get("since", "")
     since = int(raw) if raw.isdigit() and len(raw) < 19 else None
     refused = limits.admit(address)
-    await ws.accept()
-    if refused is not None:  # said plainly, then closed: the page retries later by itself
-        with contextlib.suppress(Exception):
-            await ws.send_text(json.dumps({"type": "refused", "reason": refused}))
-            await ws.close(WS_TRY_AGAIN_LATER)
+    if refused is not None:
+        await _refuse(ws, refused)
         return
+    await ws.accept()
     try:
         await _serve(ws, hub, since, viewer, still_allowed)
     finally:
         limits.release(address)
+
+
+async def _refuse(ws: WebSocket, reason: str) -> None:
+    """Say no plainly and cheaply: an HTTP 429 answer to the handshake where the server can
+    give one (no websocket is ever opened), else a message and a close; pages retry later."""
+    body = {"type": "refused", "reason": reason}
+    if "websocket.http.response" in ws.scope.get("extensions", {}):
+        await ws.send_denial_response(JSONResponse(body, status_code=429))
+        return
+    await ws.accept()
+    with contextlib.suppress(Exception):
+        await ws.send_text(json.dumps(body))
+        await ws.close(WS_TRY_AGAIN_LATER)
 
 
 async def _serve(

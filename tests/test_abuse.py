@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from starlette.websockets import WebSocketDisconnect
+from starlette.testclient import WebSocketDenialResponse
 
 from hall.config import Service
 from tests.inproc import InProcessHall, hall_config, in_process_hall
@@ -158,13 +158,16 @@ def test_sockets_per_address_are_capped_and_freed(tmp_path: Path) -> None:
             assert a.receive_json()["type"] == "snapshot"
             with h.client.websocket_connect("/ws/display", headers=origin) as b:
                 assert b.receive_json()["type"] == "snapshot"
-                with h.client.websocket_connect("/ws/display", headers=origin) as c:
-                    assert c.receive_json() == {
-                        "type": "refused",
-                        "reason": "too_many_from_address",
-                    }
-                    with pytest.raises(WebSocketDisconnect):
-                        c.receive_json()
+                with (
+                    pytest.raises(WebSocketDenialResponse) as refused,
+                    h.client.websocket_connect("/ws/display", headers=origin),
+                ):
+                    pass
+                assert refused.value.status_code == 429  # at the handshake: nothing opened
+                assert refused.value.json() == {
+                    "type": "refused",
+                    "reason": "too_many_from_address",
+                }
         with h.client.websocket_connect("/ws/display", headers=origin) as again:
             assert again.receive_json()["type"] == "snapshot"
 
