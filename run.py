@@ -27,6 +27,11 @@ DEMO_USERS = (  # (username, name, role): made on the demo hall's first start on
 
 
 def main(argv: list[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == ["city"]:  # the city hub is a second role with its own commands
+        from city.cli import main as city_main
+
+        return city_main(raw[1:])
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("data"), help="where the database lives")
     parser.add_argument("--config", type=Path, help="the hall file (TOML); the demo hall if none")

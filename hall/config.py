@@ -27,6 +27,7 @@ ADAPTER_SECTIONS = (
     "help_points",
     "server",
     "access",
+    "city",
 )
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -62,6 +62,7 @@ from server import (
     sources_api,
     windows_api,
 )
+from server.citylink import CityLink, CitySettings, city_settings
 from server.http import (
     JSON,
     Sessions,
@@ -284,6 +285,7 @@ class HallSetup:
     help_points: dict[str, HelpPoint]
     server: ServerSettings
     access: AccessSettings
+    city: CitySettings | None
 
     @classmethod
     def of(cls, config: HallConfig) -> HallSetup:
@@ -299,10 +301,11 @@ class HallSetup:
             points = help_points(sections.get("help_points", {}))
             server = server_settings(sections.get("server", {}))
             access = access_settings(sections.get("access", {}))
+            city = city_settings(sections.get("city", {}), Path(config.source).parent)
         except ValueError as exc:
             raise ConfigError(f"{config.source}: {exc}") from exc
         evaluation = evaluation_settings(sections.get("evaluation", {}), config.source)
-        return cls(printers, kiosks, slip, speech, evaluation, alerts, points, server, access)
+        return cls(printers, kiosks, slip, speech, evaluation, alerts, points, server, access, city)
 
 
 def create_app(
@@ -377,11 +380,18 @@ def create_app(
             len(config.windows),
         )
         clockwork = asyncio.create_task(_housekeeping(hall, ratings))
+        link = CityLink(setup.city, store) if setup.city else None
+        if link is not None:  # the hall works alone whenever the hub is away
+            hall.after.append(link.nudge)
+        linking = asyncio.create_task(link.run()) if link else None
+        app.state.city_link = link
         rollups = asyncio.create_task(_roll_up(store, config, hall_clock))
         try:
             yield
         finally:
             clockwork.cancel()
+            if linking is not None:
+                linking.cancel()
             rollups.cancel()
             alarm.cancel()
             await spooler.stop()
