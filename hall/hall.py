@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from hall.actors import Actor
+from hall.answers import Answer, Once
 from hall.clock import Clock
 from hall.config import HallConfig
 from hall.daystats import DayStats
@@ -26,28 +25,6 @@ from hall.views import service_view, ticket_view, window_view
 Publish = Callable[[Event], None]
 # More rows for a command's transaction: (connection, the ticket moved, the answer's body).
 Also = Callable[[sqlite3.Connection, Ticket, dict[str, Any]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Once:
-    """An idempotency key: the same key from the same caller is one action, not two."""
-
-    scope: str  # who asked: a username or a device
-    key: str
-    fingerprint: str  # what was asked; the same key for something else is refused
-
-    @staticmethod
-    def of(scope: str, key: str, action: str, body: Any) -> Once:
-        digest = hashlib.sha256(
-            json.dumps([action, body], sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
-        return Once(scope, key, digest)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
 
 
 class Hall:

@@ -17,8 +17,9 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
 from hall.actors import Actor, Role
+from hall.answers import Answer, Once
 from hall.errors import DomainError, ErrorKind
-from hall.hall import Answer, Hall, Once
+from hall.hall import Hall
 from hall.people.accounts import Accounts
 
 log = logging.getLogger("hallcall.http")

@@ -10,8 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hall.actors import Actor, Role
+from hall.answers import Answer
 from hall.errors import DomainError
-from hall.hall import Answer, Hall
+from hall.hall import Hall
 from hall.model import Outcome
 from hall.queue import Move
 from server.http import JSON, Body, answer, once

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from hall.answers import Answer, Once
 from hall.errors import DomainError
 from hall.events import EventType
-from hall.hall import Answer, Hall, Once
+from hall.hall import Hall
 from hall.model import Lane, Ticket
 from printers import jobs
 from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
