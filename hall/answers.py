@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+B = TypeVar("B")  # the body: hall.views.TicketAnswer, IssuedTicket, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +28,8 @@ class Once:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(Generic[B]):
     """What a command answers: an HTTP-like status and its JSON body."""
 
     status: int
-    body: dict[str, Any]
+    body: B

@@ -138,8 +138,7 @@ async def get_ticket(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request)
     view = p.hall.ticket(request.path_params["id"])
-    view["history"] = p.hall.store.ticket_history(view["id"])
-    return JSON(view)
+    return JSON({**view, "history": p.hall.store.ticket_history(view["id"])})
 
 
 async def ticket_qr(request: Request) -> Response:
@@ -168,8 +167,7 @@ async def get_own_ticket(request: Request) -> Response:
     """
     p = parts(request)
     view = p.hall.ticket_by_token(request.path_params["token"])
-    view["rated"] = p.ratings.is_rated(view["id"])  # on the pad or another phone
-    return JSON(view)
+    return JSON({**view, "rated": p.ratings.is_rated(view["id"])})  # on the pad or another phone
 
 
 async def cancel_ticket(request: Request) -> Response:

@@ -4,7 +4,6 @@ windows, and staff accounts."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +12,8 @@ from starlette.routing import Route
 from hall.actors import Role
 from hall.errors import DomainError
 from hall.events import EventType
+from hall.payloads import UserChange, WindowMessage
+from hall.people.accounts import UserView
 from hall.watch.dashboard import dashboard
 from server.http import JSON, Body, answer, day_range, dispatch, idempotent, once
 from server.parts import parts
@@ -28,8 +29,7 @@ async def get_dashboard(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
     view = dashboard(p.hall)
-    view["alerts"] = [a.view() for a in p.alerts.open.values()]
-    return JSON(view)
+    return JSON({**view, "alerts": [a.view() for a in p.alerts.open.values()]})
 
 
 async def list_alerts(request: Request) -> Response:
@@ -176,8 +176,15 @@ async def message_window(request: Request) -> Response:
     body = await Body.read(request)
     text = body.text("text", max_len=200)
     body.done()
+    assert text is not None
     to = p.hall.queue.window(n).staff  # who is at that window now: only they see it
-    data = {"window": n, "text": text, "from": actor.username, "from_name": actor.name, "to": to}
+    data: WindowMessage = {
+        "window": n,
+        "text": text,
+        "from": actor.username,
+        "from_name": actor.name,
+        "to": to,
+    }
     p.hall.record(EventType.WINDOW_MESSAGE, data, actor.username)
     return JSON(data)
 
@@ -211,8 +218,15 @@ async def add_user(request: Request) -> Response:
     assert username is not None and name is not None and password is not None
     password_hash = await asyncio.to_thread(p.accounts.hash_password, password)
     p.accounts.add_hashed(username, name, role, password_hash)
-    data = {"username": username, "name": name, "role": role.value, "active": True}
-    p.hall.record(EventType.USER_CHANGED, {"change": "added", **data}, actor.username)
+    data: UserView = {"username": username, "name": name, "role": role.value, "active": True}
+    added: UserChange = {
+        "change": "added",
+        "username": username,
+        "name": name,
+        "role": role.value,
+        "active": True,
+    }
+    p.hall.record(EventType.USER_CHANGED, added, actor.username)
     return JSON(data, status_code=201)
 
 
@@ -235,7 +249,7 @@ async def change_user(request: Request) -> Response:
         p.accounts.set_password_hash(username, password_hash)
     if active is not None:
         p.accounts.set_active(username, active)
-    change: dict[str, Any] = {"change": "changed", "username": username}
+    change: UserChange = {"change": "changed", "username": username}
     if active is not None:
         change["active"] = active
     if password is not None:

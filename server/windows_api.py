@@ -15,6 +15,7 @@ from hall.errors import DomainError
 from hall.hall import Hall
 from hall.model import Outcome
 from hall.queue import Move
+from hall.views import TicketAnswer
 from server.http import JSON, Body, answer, once
 from server.parts import caller_scope, parts
 
@@ -37,8 +38,7 @@ async def get_window(request: Request) -> Response:
     """
     hall = parts(request).hall
     view = hall.window(request.path_params["n"])
-    view["waiting"] = {s: hall.queue.waiting_count(s) for s in view["services"]}
-    return JSON(view)
+    return JSON({**view, "waiting": {s: hall.queue.waiting_count(s) for s in view["services"]}})
 
 
 async def waiting_list(request: Request) -> Response:
@@ -141,7 +141,7 @@ async def window_action(request: Request) -> Response:
     command = WINDOW_COMMANDS[action](p.hall, n, actor, body)
     key_fields = body.done()
     key = once(request, caller_scope(request, actor), f"{n}:{action}", key_fields)
-    result: Answer = p.hall.act(command, actor, key)
+    result: Answer[TicketAnswer] = p.hall.act(command, actor, key)
     return answer(result)
 
 

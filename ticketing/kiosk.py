@@ -13,6 +13,8 @@ from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
 from hall.model import Lane, Ticket
+from hall.payloads import PrintJobView
+from hall.views import IssuedTicket
 from printers import jobs
 from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 from printers.status import PrinterStatus
@@ -108,13 +110,13 @@ class TicketDesk:
         actor: str | None,
         once: Once | None,
         base_url: str,
-    ) -> Answer:
+    ) -> Answer[IssuedTicket]:
         kiosk = self.kiosk(kiosk_id) if kiosk_id else None
         printer = kiosk.printer if kiosk else None
         also = None
         if printer is not None:
 
-            def also(c: sqlite3.Connection, ticket: Ticket, body: dict[str, Any]) -> None:
+            def also(c: sqlite3.Connection, ticket: Ticket, body: IssuedTicket) -> None:
                 slip = self.slip(ticket, body["waiting_ahead"], body["estimate_minutes"], base_url)
                 job_id = jobs.add_job(c, ticket.id, printer, kiosk_id, slip, self.hall.clock.time())
                 status = self.printing.statuses.get(printer)
@@ -150,17 +152,16 @@ class TicketDesk:
             base_url,
             reprint=True,
         )
-        data: dict[str, Any] = {}
 
-        def write(c: sqlite3.Connection) -> None:
+        def write(c: sqlite3.Connection) -> PrintJobView:
             job_id = jobs.add_job(c, ticket.id, target, None, slip, self.hall.clock.time(), actor)
             found = jobs.job(c, job_id)
             assert found is not None
-            data.update(found.view())  # the event carries the job as stored
+            return found.view()  # the event carries the job as stored
 
-        self.hall.record(EventType.PRINT_JOB, data, actor, write)
+        job = self.hall.record_made(EventType.PRINT_JOB, actor, write)
         self.printing.wake(target)
-        return int(data["id"])
+        return job["id"]
 
     def link(self, token: str, base_url: str) -> str:
         return f"{self.texts.public_url or base_url.rstrip('/')}/t/{token}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -13,6 +14,14 @@ from hall.actors import Actor, Role
 from hall.clock import Clock
 from hall.errors import DomainError
 from hall.storage import Store
+
+
+class UserView(TypedDict):
+    username: str
+    name: str
+    role: str  # a Role
+    active: bool
+
 
 SESSION_SECONDS = 12 * 3600  # one working day and its extended hours
 _USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
@@ -114,7 +123,7 @@ class Accounts:
         with self.store.transaction() as c:
             c.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", (sid,))
 
-    def list(self) -> list[dict[str, object]]:
+    def list(self) -> list[UserView]:
         rows = self.store.conn.execute(
             "SELECT username, name, role, active FROM users ORDER BY username"
         ).fetchall()

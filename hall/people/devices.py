@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
 from hall.clock import Clock
 from hall.storage import Store
@@ -18,6 +18,15 @@ from hall.storage import Store
 
 class DeviceKind(StrEnum):
     PAD = "pad"  # 评价器: the rating pad at a window
+
+
+class DeviceView(TypedDict):
+    id: str
+    kind: str  # a DeviceKind
+    window: int | None
+    name: str
+    created_by: str
+    created_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +38,7 @@ class Device:
     created_by: str
     created_at: float
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> DeviceView:
         return {
             "id": self.id,
             "kind": self.kind.value,
