@@ -20,6 +20,8 @@ from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 from printers.status import PrinterStatus
 
 _LANE_LABELS = {Lane.PRIORITY: "绿色通道", Lane.APPOINTMENT: "网上预约"}
+KIOSK_KEYS = frozenset({"name", "printer"})  # the keys [kiosks.ID] accepts
+SLIP_KEYS = frozenset({"closing_lines", "qr_caption", "public_url"})  # the keys [slip] accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ def load_kiosks(section: Mapping[str, Any], printers: Mapping[str, object]) -> d
         where = f"kiosks.{kid}"
         if not isinstance(table, Mapping):
             raise ValueError(f"{where}: expected a table like [kiosks.{kid}]")
-        unknown = sorted(set(table) - {"name", "printer"})
+        unknown = sorted(set(table) - KIOSK_KEYS)
         if unknown:
             raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: name, printer)")
         printer = table.get("printer")
@@ -60,7 +62,7 @@ def load_kiosks(section: Mapping[str, Any], printers: Mapping[str, object]) -> d
 
 def load_slip_texts(section: Mapping[str, Any]) -> SlipTexts:
     """[slip]: closing_lines = [...], qr_caption = "...", public_url = "http://..."."""
-    unknown = sorted(set(section) - {"closing_lines", "qr_caption", "public_url"})
+    unknown = sorted(set(section) - SLIP_KEYS)
     if unknown:
         raise ValueError(f"slip: unknown key {unknown[0]!r}")
     lines = section.get("closing_lines", list(DEFAULT_CLOSING_LINES))

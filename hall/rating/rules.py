@@ -84,6 +84,9 @@ class EvaluationSettings:
     pad_idle_seconds: int = 60  # an unanswered pad goes back to idle; the service stays unrated
 
 
+EVALUATION_KEYS = frozenset(EvaluationSettings.__dataclass_fields__)  # what [evaluation] accepts
+
+
 def evaluation_settings(
     section: Mapping[str, Any], source: str = "<hall file>"
 ) -> EvaluationSettings:
@@ -99,10 +102,9 @@ def evaluation_settings(
             raise fail(key, f"must be a whole number {low}-{high}, got {value!r}")
         return value
 
-    allowed = set(EvaluationSettings.__dataclass_fields__)
     for key in section:
-        if key not in allowed:
-            raise fail(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+        if key not in EVALUATION_KEYS:
+            raise fail(key, f"unknown key (expected one of: {', '.join(sorted(EVALUATION_KEYS))})")
     reasons = section.get("bad_reasons", list(d.bad_reasons))
     if (
         not isinstance(reasons, list)

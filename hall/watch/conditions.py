@@ -55,13 +55,15 @@ class AlertSettings:
     check_seconds: float = 5.0
 
 
+ALERT_KEYS = frozenset(AlertSettings.__dataclass_fields__)  # the keys [alerts] accepts
+
+
 def alert_settings(section: Mapping[str, object]) -> AlertSettings:
     """Read [alerts]; ValueError names the key."""
     d = AlertSettings()
-    allowed = set(AlertSettings.__dataclass_fields__)
     for key in section:
-        if key not in allowed:
-            raise ValueError(f"alerts.{key}: unknown key (expected one of {sorted(allowed)})")
+        if key not in ALERT_KEYS:
+            raise ValueError(f"alerts.{key}: unknown key (expected one of {sorted(ALERT_KEYS)})")
 
     def positive(key: str) -> float:
         value = section.get(key, getattr(d, key))

@@ -16,6 +16,8 @@ from hall.hall import Hall
 from hall.payloads import HelpCallView
 from hall.people.accounts import staff_name
 
+HELP_POINT_KEYS = frozenset({"name", "helpers"})  # the keys [help_points.ID] accepts
+
 
 @dataclass(frozen=True, slots=True)
 class HelpPoint:
@@ -31,7 +33,7 @@ def help_points(section: Mapping[str, Any]) -> dict[str, HelpPoint]:
         where = f"help_points.{pid}"
         if not isinstance(table, Mapping):
             raise ValueError(f"{where}: expected a table like [help_points.{pid}]")
-        unknown = sorted(set(table) - {"name", "helpers"})
+        unknown = sorted(set(table) - HELP_POINT_KEYS)
         if unknown:
             raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: name, helpers)")
         name = table.get("name", pid)
