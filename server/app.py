@@ -146,6 +146,7 @@ async def _speaker(options: SpeechOptions, data_dir: Path, hall: Hall) -> Announ
 
 
 async def audio(request: Request) -> Response:
+    """`/audio/NAME`: a call's WAV, as named in its event's `audio` (screens play it)."""
     announcer: Announcer | None = request.app.state.announcer
     path = await announcer.file(request.path_params["name"]) if announcer else None
     if path is None:
@@ -366,6 +367,7 @@ def create_app(
             store.close()
 
     async def openapi(request: Request) -> Response:
+        """`/openapi.json`: this API described, from the routes' docstrings."""
         return JSON(_stringify_keys(schemas.get_schema(routes=request.app.routes)))
 
     def page(name: str) -> Callable[[Request], FileResponse]:
