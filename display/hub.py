@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hall.events import Event
+from hall.payloads import Snapshot as HallSnapshot
 from hall.views import without_usernames
 
 Send = Callable[[str], Awaitable[None]]
-Snapshot = Callable[[], dict[str, Any]]
+Snapshot = Callable[[], HallSnapshot]
 
 REPLAY_EVENTS = 5000
 CLIENT_BACKLOG = 2000  # messages a client may fall behind before it is dropped

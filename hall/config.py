@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -29,6 +29,27 @@ ADAPTER_SECTIONS = (
     "access",
     "city",
 )
+
+# The keys each table of the hall file accepts (docs/hall-file.md describes every one).
+HALL_KEYS = frozenset(
+    {"name", "name_en", "timezone", "queue_policy", "recall_cap", "ignore_hours", "notice"}
+)
+DEPARTMENT_KEYS = frozenset({"id", "name", "name_en"})
+SERVICE_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "name_en",
+        "department",
+        "prefix",
+        "daily_cap",
+        "hours",
+        "standard_minutes",
+        "wait_alert_minutes",
+    }
+)
+WINDOW_KEYS = frozenset({"number", "name", "name_en", "services", "kind"})
+SECTIONS = ("hall", "departments", "services", "windows", *ADAPTER_SECTIONS)
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -168,9 +189,10 @@ class _Reader:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key}: {problem}")
 
-    def table(self, value: Any, key: str, allowed: set[str]) -> dict[str, Any]:
+    def table(self, value: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
+        allowed = frozenset(allowed)
         for name in value:
             if name not in allowed:
                 raise self.fail(
@@ -198,8 +220,7 @@ class _Reader:
         return float(value)
 
     def hall_config(self, data: dict[str, Any]) -> HallConfig:
-        allowed = {"hall", "departments", "services", "windows", *ADAPTER_SECTIONS}
-        self.table(data, "", allowed)
+        self.table(data, "", SECTIONS)
         for name in ("hall", "departments", "services", "windows"):
             if name not in data:
                 raise self.fail(name, "is required")
@@ -216,8 +237,7 @@ class _Reader:
         return HallConfig(self.source, hall, departments, services, windows, sections, data)
 
     def hall_settings(self, raw: Any) -> HallSettings:
-        keys = {"name", "name_en", "timezone", "queue_policy", "recall_cap", "ignore_hours"}
-        t = self.table(raw, "hall", keys | {"notice"})
+        t = self.table(raw, "hall", HALL_KEYS)
         tz_name = self.text(t, "timezone", "hall", "Asia/Shanghai")
         try:
             tz = ZoneInfo(tz_name)
@@ -252,7 +272,7 @@ class _Reader:
         out: dict[str, Department] = {}
         for i, item in enumerate(raw):
             path = f"departments[{i}]"
-            t = self.table(item, path, {"id", "name", "name_en"})
+            t = self.table(item, path, DEPARTMENT_KEYS)
             dep_id = self.identifier(t, path)
             if dep_id in out:
                 raise self.fail(f"{path}.id", f"duplicate department id {dep_id!r}")
@@ -272,20 +292,9 @@ class _Reader:
         if not isinstance(raw, list) or not raw:
             raise self.fail("services", "must be a non-empty list of [[services]] tables")
         out: dict[str, Service] = {}
-        keys = {
-            "id",
-            "name",
-            "name_en",
-            "department",
-            "prefix",
-            "daily_cap",
-            "hours",
-            "standard_minutes",
-            "wait_alert_minutes",
-        }
         for i, item in enumerate(raw):
             path = f"services[{i}]"
-            t = self.table(item, path, keys)
+            t = self.table(item, path, SERVICE_KEYS)
             sid = self.identifier(t, path)
             if sid in out:
                 raise self.fail(f"{path}.id", f"duplicate service id {sid!r}")
@@ -358,7 +367,7 @@ class _Reader:
         out: dict[int, Window] = {}
         for i, item in enumerate(raw):
             path = f"windows[{i}]"
-            t = self.table(item, path, {"number", "name", "name_en", "services", "kind"})
+            t = self.table(item, path, WINDOW_KEYS)
             number = t.get("number")
             if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 999:
                 raise self.fail(f"{path}.number", f"must be a whole number 1-999, got {number!r}")

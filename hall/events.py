@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the data's shapes name the views, which the queue rules make
+    from hall.payloads import EventData
 
 
 class EventType(StrEnum):
@@ -78,7 +81,8 @@ class Event:
     seq: int
     type: EventType
     at: float
-    data: dict[str, Any]
+    data: EventData  # its shape for each type: hall.payloads.PAYLOADS
 
-    def as_message(self) -> dict[str, Any]:
+    def as_message(self) -> dict[str, object]:
+        """The event as screens and pages get it: its type, sequence and time, then its data."""
         return {"type": self.type.value, "seq": self.seq, "at": self.at, **self.data}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from hall.actors import Actor
+from hall.answers import Answer, Once
 from hall.clock import Clock
 from hall.config import HallConfig
 from hall.daystats import DayStats
@@ -19,35 +18,41 @@ from hall.errors import DomainError
 from hall.estimate import WaitEstimator
 from hall.events import Event, EventType
 from hall.model import Lane, Ticket, TicketStatus
+from hall.payloads import (
+    AtWindow,
+    CallMessage,
+    EventData,
+    NoticeSet,
+    QueueEventData,
+    ServiceHours,
+    Snapshot,
+    Spoken,
+    TicketEvent,
+    WindowEvent,
+)
 from hall.queue import Move, Queue
 from hall.storage import Store
-from hall.views import service_view, ticket_view, window_view
+from hall.views import (
+    IssuedTicket,
+    KioskParts,
+    ServiceNow,
+    TicketAnswer,
+    TicketNow,
+    TicketView,
+    Waiting,
+    WindowView,
+    service_view,
+    ticket_view,
+    window_view,
+)
 
 Publish = Callable[[Event], None]
-# More rows for a command's transaction: (connection, the ticket moved, the answer's body).
-Also = Callable[[sqlite3.Connection, Ticket, dict[str, Any]], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Once:
-    """An idempotency key: the same key from the same caller is one action, not two."""
-
-    scope: str  # who asked: a username or a device
-    key: str
-    fingerprint: str  # what was asked; the same key for something else is refused
-
-    @staticmethod
-    def of(scope: str, key: str, action: str, body: Any) -> Once:
-        digest = hashlib.sha256(
-            json.dumps([action, body], sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
-        return Once(scope, key, digest)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
+# More rows for a new ticket's transaction: (connection, the ticket, the answer's body).
+Also = Callable[[sqlite3.Connection, Ticket, IssuedTicket], None]
+# Adapters that add to a ticket's event before it is stored (speech adds a call's audio URL).
+Enricher = Callable[[EventType, TicketEvent], None]
+B = TypeVar("B")  # an answer's body
+D = TypeVar("D", bound="EventData")  # an event's data
 
 
 class Hall:
@@ -71,9 +76,8 @@ class Hall:
         self.day = ""
         self.stats = DayStats("")
         self._hours_seen: dict[str, bool] = {}
-        # Adapters that add to an event before it is stored (speech adds a call's audio URL).
-        self.enrichers: list[Callable[[EventType, dict[str, Any]], None]] = []
-        self.screen_settings: dict[str, Any] = {}  # what screens must know, e.g. speech
+        self.enrichers: list[Enricher] = []
+        self.screen_settings: dict[str, object] = {}  # what screens must know, e.g. speech
         self.on_reconfigure: list[Callable[[], None]] = []  # e.g. screens redraw
         # Adapters that act on an event once it is committed and out (speech, rating pads).
         self.after: list[Callable[[Event], None]] = []
@@ -133,14 +137,13 @@ class Hall:
 
     # -- reading --------------------------------------------------------------------------
 
-    def services(self) -> list[dict[str, Any]]:
+    def services(self) -> list[ServiceNow]:
         q = self.queue
         now = self.now()
-        views = []
+        views: list[ServiceNow] = []
         for sid in self.config.services:
             view = service_view(sid, self.config, q.service_states[sid], q.waiting_count(sid))
-            view["open_now"] = view["open"] and self._in_hours(sid, now)
-            views.append(view)
+            views.append({**view, "open_now": view["open"] and self._in_hours(sid, now)})
         return views
 
     def _in_hours(self, service_id: str, now: datetime) -> bool:
@@ -155,18 +158,19 @@ class Hall:
         for sid in self.config.services:
             in_hours = self._in_hours(sid, now)
             if self._hours_seen.get(sid, in_hours) != in_hours:
-                self.record(EventType.SERVICE_HOURS, {"service": sid, "open_now": in_hours}, None)
+                hours = ServiceHours(service=sid, open_now=in_hours)
+                self.record(EventType.SERVICE_HOURS, hours, None)
                 changed += 1
             self._hours_seen[sid] = in_hours
         return changed
 
-    def window(self, number: int) -> dict[str, Any]:
+    def window(self, number: int) -> WindowView:
         w = self.queue.window(number)
         current = self.queue.tickets.get(w.current) if w.current else None
         parked = [self.queue.tickets[p] for p in w.parked if p in self.queue.tickets]
         return window_view(w, self.config, current, parked)
 
-    def windows(self) -> list[dict[str, Any]]:
+    def windows(self) -> list[WindowView]:
         return [self.window(n) for n in self.config.windows]
 
     def windows_open_for(self, service_id: str) -> int:
@@ -181,7 +185,7 @@ class Hall:
     def estimate(self, service_id: str, ahead: int) -> int | None:
         return self.estimator.minutes(service_id, ahead, self.windows_open_for(service_id))
 
-    def ticket(self, ticket_id: int) -> dict[str, Any]:
+    def ticket(self, ticket_id: int) -> TicketNow:
         if not 0 < ticket_id < 2**63:  # SQLite's integers: a larger id is no ticket
             raise DomainError("ticket_unknown", ticket=ticket_id)
         t = self.queue.tickets.get(ticket_id) or self.store.ticket(ticket_id)
@@ -189,22 +193,21 @@ class Hall:
             raise DomainError("ticket_unknown", ticket=ticket_id)
         return self._ticket_now(t)
 
-    def ticket_by_token(self, token: str) -> dict[str, Any]:
+    def ticket_by_token(self, token: str) -> TicketNow:
         """The visitor's own view of their ticket, reached by the link on the slip."""
         t = self.store.ticket_by_token(token)
         if t is None:
             raise DomainError("ticket_unknown", ticket="?")
         return self._ticket_now(self.queue.tickets.get(t.id, t))
 
-    def _ticket_now(self, t: Ticket) -> dict[str, Any]:
-        view = ticket_view(t, self.config)
+    def _ticket_now(self, t: Ticket) -> TicketNow:
+        waiting: Waiting = {}
         if t.status is TicketStatus.WAITING:
             ahead = self.queue.ahead_of(t)
-            view["waiting_ahead"] = ahead
-            view["estimate_minutes"] = self.estimate(t.service, ahead)
-        return view
+            waiting = {"waiting_ahead": ahead, "estimate_minutes": self.estimate(t.service, ahead)}
+        return {**ticket_view(t, self.config), **waiting}
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Snapshot:
         """Everything a screen needs to draw the hall from nothing."""
         return {
             "hall": {
@@ -221,7 +224,7 @@ class Hall:
             "settings": self.screen_settings,
         }
 
-    def recent_calls(self, limit: int = 10) -> list[dict[str, Any]]:
+    def recent_calls(self, limit: int = 10) -> list[CallMessage]:
         """Today's latest calls, newest first."""
         midnight = self.now().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
         rows = self.store.conn.execute(
@@ -229,11 +232,15 @@ class Hall:
             "ORDER BY seq DESC LIMIT ?",
             (EventType.TICKET_CALLED.value, EventType.TICKET_RECALLED.value, midnight, limit),
         ).fetchall()
-        return [{"seq": r[0], "type": r[1], "at": r[2], **json.loads(r[3])} for r in rows]
+        calls: list[CallMessage] = []
+        for seq, kind, at, text in rows:
+            data: TicketEvent = json.loads(text)
+            calls.append({"seq": seq, "type": kind, "at": at, **data})
+        return calls
 
     # -- commands -------------------------------------------------------------------------
 
-    def remembered(self, once: Once | None) -> Answer | None:
+    def remembered(self, once: Once | None) -> Answer[Any] | None:
         """The answer already given for this idempotency key, if any."""
         if once is None:
             return None
@@ -252,7 +259,7 @@ class Hall:
         once: Once | None,
         also: Also | None = None,
         source: str = "",
-    ) -> Answer:
+    ) -> Answer[IssuedTicket]:
         """Take a number. `also` adds rows to the same transaction, e.g. the slip to print;
         `source` says who took it (a kiosk, staff, an address)."""
         if (seen := self.remembered(once)) is not None:
@@ -263,23 +270,27 @@ class Hall:
         assert ticket is not None
         ahead = self.queue.ahead_of_new(service_id, lane)
 
-        def answer(data: dict[str, Any]) -> Answer:
-            body = {
-                **data["ticket"],
+        def answer(view: TicketView | None, window: WindowView | None) -> Answer[IssuedTicket]:
+            assert view is not None
+            body: IssuedTicket = {
+                **view,
                 "token": ticket.token,  # for the visitor only: never in the public events
                 "waiting_ahead": ahead,
                 "estimate_minutes": self.estimate(service_id, ahead),
+                **KioskParts(),  # a kiosk adds its slip and link
             }
             return Answer(201, body)
 
-        return self._run(move, actor, once, answer, also)
+        more = None if also is None else lambda c, body: also(c, ticket, body)
+        return self._run(move, actor, once, answer, more)
 
-    def call_next(self, window: int, actor: Actor, once: Once | None) -> Answer:
+    def call_next(self, window: int, actor: Actor, once: Once | None) -> Answer[TicketAnswer]:
         if (seen := self.remembered(once)) is not None:
             return seen
         move = self.queue.call_next(window, actor.username, self.now())
         if move is None:
-            answer = Answer(200, {"ticket": None, "window": self.window(window)})
+            body: TicketAnswer = {"ticket": None, "window": self.window(window)}
+            answer = Answer(200, body)
             if once is not None:
                 self.store.remember(
                     once.scope, once.key, once.fingerprint, 200, answer.body, self.clock.time()
@@ -289,7 +300,7 @@ class Hall:
 
     def act(
         self, command: Callable[[datetime], Move], actor: Actor | None, once: Once | None
-    ) -> Answer:
+    ) -> Answer[TicketAnswer]:
         """Run any other command: `command` gets the time and returns the rules' move."""
         if (seen := self.remembered(once)) is not None:
             return seen
@@ -299,47 +310,59 @@ class Hall:
     def record(
         self,
         event: EventType,
-        data: dict[str, Any],
+        data: D,
         actor: str | None,
         write: Callable[[sqlite3.Connection], None] | None = None,
-    ) -> Event:
+    ) -> D:
         """A change outside the queue (a notice, a print job): its rows and its event in one
-        transaction, then the event goes out."""
-        at = self.clock.time()
-        with self.store.transaction() as c:
+        transaction, then the event goes out. `data` is the event's shape for its type
+        (hall.payloads.PAYLOADS)."""
+
+        def made(c: sqlite3.Connection) -> D:
             if write is not None:
                 write(c)
-            seq = self.store.insert_event(c, event, at, data, actor)
-        published = Event(seq, event, at, data)
-        self._announce(published)
-        return published
+            return data
 
-    def set_notice(self, text: str, actor: Actor) -> Answer:
+        return self.record_made(event, actor, made)
+
+    def record_made(
+        self, event: EventType, actor: str | None, make: Callable[[sqlite3.Connection], D]
+    ) -> D:
+        """As `record`, for an event that tells what its rows became (a new row's id):
+        `make` writes them and returns the event's data."""
+        at = self.clock.time()
+        with self.store.transaction() as c:
+            data = make(c)
+            seq = self.store.insert_event(c, event, at, data, actor)
+        self._announce(Event(seq, event, at, data))
+        return data
+
+    def set_notice(self, text: str, actor: Actor) -> Answer[NoticeSet]:
         def write(c: sqlite3.Connection) -> None:
             c.execute("INSERT OR REPLACE INTO settings VALUES ('hall.notice', ?)", (text,))
 
-        self.record(EventType.NOTICE_SET, {"notice": text}, actor.username, write)
+        self.record(EventType.NOTICE_SET, NoticeSet(notice=text), actor.username, write)
         self.notice = text
-        return Answer(200, {"notice": text})
+        return Answer(200, NoticeSet(notice=text))
 
     def _run(
         self,
         move: Move,
         actor: str | None,
         once: Once | None,
-        answer: Callable[[dict[str, Any]], Answer],
-        also: Also | None = None,
-    ) -> Answer:
+        answer: Callable[[TicketView | None, WindowView | None], Answer[B]],
+        also: Callable[[sqlite3.Connection, B], None] | None = None,
+    ) -> Answer[B]:
         at = self.clock.time()
-        data = self._event_data(move)
-        result = answer(data)
+        ticket_now, window_now = self._views(move)
+        data = self._event_data(move, ticket_now, window_now)
+        result = answer(ticket_now, window_now)
         remember = (
             (once.scope, once.key, once.fingerprint, result.status, result.body) if once else None
         )
         extra = None
-        if also is not None and move.ticket is not None:
-            ticket = move.ticket
-            extra = lambda c: also(c, ticket, result.body)  # noqa: E731
+        if also is not None:
+            extra = lambda c: also(c, result.body)  # noqa: E731
         seq = self.store.commit(move, data, at, actor, remember, extra)
         self.queue.apply(move)
         self.stats.observe(move)
@@ -354,36 +377,59 @@ class Hall:
         for hook in self.after:
             hook(event)
 
-    def _event_data(self, move: Move) -> dict[str, Any]:
-        """What the event says: the records after the move and the queue lengths it leaves."""
-        data: dict[str, Any] = dict(move.detail)
-        if move.ticket is not None:
+    def _views(self, move: Move) -> tuple[TicketView | None, WindowView | None]:
+        """The ticket and the window as the move leaves them."""
+        ticket = ticket_view(move.ticket, self.config) if move.ticket is not None else None
+        if move.window is None:
+            return ticket, None
+        w = move.window
+        current = move.ticket if move.ticket and w.current == move.ticket.id else None
+        if current is None and w.current is not None:
+            current = self.queue.tickets.get(w.current)
+        parked = [
+            move.ticket if move.ticket and move.ticket.id == p else self.queue.tickets[p]
+            for p in w.parked
+            if p in self.queue.tickets or (move.ticket and move.ticket.id == p)
+        ]
+        return ticket, window_view(w, self.config, current, parked)
+
+    def _event_data(
+        self, move: Move, ticket: TicketView | None, window: WindowView | None
+    ) -> QueueEventData:
+        """What the event says: the move's detail, the records after the move and the queue
+        lengths it leaves."""
+        if move.ticket is not None and ticket is not None:
             t = move.ticket
-            data["ticket"] = ticket_view(t, self.config)
-            data["number"] = t.number
-            data["service"] = t.service
-            data["waiting"] = self._waiting_after(move)
-        if move.window is not None:
-            w = move.window
-            current = move.ticket if move.ticket and w.current == move.ticket.id else None
-            if current is None and w.current is not None:
-                current = self.queue.tickets.get(w.current)
-            parked = [
-                move.ticket if move.ticket and move.ticket.id == p else self.queue.tickets[p]
-                for p in w.parked
-                if p in self.queue.tickets or (move.ticket and move.ticket.id == p)
-            ]
-            data["window"] = w.number
-            data["window_name"] = self.config.windows[w.number].name
-            data["window_state"] = window_view(w, self.config, current, parked)
-        if move.service_state is not None:
-            s = move.service_state
-            data["service"] = s.service
-            data["open"] = s.open
-            data["message"] = s.message
-        for enrich in self.enrichers:
-            enrich(move.event, data)
-        return data
+            at: AtWindow = {}
+            if move.window is not None and window is not None:
+                at = {
+                    "window": move.window.number,
+                    "window_name": self.config.windows[move.window.number].name,
+                    "window_state": window,
+                }
+            data: TicketEvent = {
+                **move.detail,
+                "ticket": ticket,
+                "number": t.number,
+                "service": t.service,
+                "waiting": self._waiting_after(move),
+                **at,
+                **Spoken(),  # the enrichers may add the call's audio
+            }
+            for enrich in self.enrichers:
+                enrich(move.event, data)
+            return data
+        if move.window is not None and window is not None:
+            at_window: WindowEvent = {
+                **move.window_detail,
+                "window": move.window.number,
+                "window_name": self.config.windows[move.window.number].name,
+                "window_state": window,
+            }
+            return at_window
+        s = move.service_state
+        assert s is not None, f"{move.event} moves no ticket, window or service"
+        return {"service": s.service, "open": s.open, "message": s.message}
 
     def _waiting_after(self, move: Move) -> dict[str, int]:
         counts = self.queue.waiting_counts()
@@ -397,8 +443,8 @@ class Hall:
         return counts
 
 
-def _ticket_answer(data: dict[str, Any]) -> Answer:
-    body: dict[str, Any] = {"ticket": data.get("ticket")}
-    if "window_state" in data:
-        body["window"] = data["window_state"]
+def _ticket_answer(ticket: TicketView | None, window: WindowView | None) -> Answer[TicketAnswer]:
+    body: TicketAnswer = {"ticket": ticket}
+    if window is not None:
+        body["window"] = window
     return Answer(200, body)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
 from hall.config import HallConfig, Service, Window
 from hall.errors import DomainError
@@ -49,6 +49,25 @@ _Key = tuple[int, int, float, int]
 _Entry = tuple[_Key, int, Ticket]
 
 
+class TicketDetail(TypedDict, total=False):
+    """What a ticket's move says beyond its records; its event carries these keys first."""
+
+    callback: bool  # ticket.called: a parked ticket called back to its window
+    reason: str  # ticket.no_show, ticket.cancelled: "day_ended" when a day's end closed it
+    from_service: str  # ticket.transferred, ticket.moved: the service it left
+    from_window: int  # ticket.transferred: the window that sent it, and the leg it ended:
+    called_at: float | None
+    started_at: float | None
+    staff: str | None  # who served that leg
+
+
+class WindowDetail(TypedDict, total=False):
+    """What a window's move says beyond its records; its event carries these keys first."""
+
+    staff: str | None  # window.signed_out: who left
+    paused_for: str | None  # window.resumed: the reason it was paused
+
+
 @dataclass(frozen=True, slots=True)
 class Move:
     """One state change, ready to be stored and announced."""
@@ -58,7 +77,8 @@ class Move:
     window: WindowState | None = None
     counter: tuple[str, str, int] | None = None  # (day, prefix, last number issued)
     service_state: ServiceState | None = None
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: TicketDetail = field(default_factory=TicketDetail)
+    window_detail: WindowDetail = field(default_factory=WindowDetail)
 
 
 def _names(service: Service) -> dict[str, str]:
@@ -361,7 +381,7 @@ class Queue:
         return Move(
             EventType.WINDOW_SIGNED_OUT,
             window=replace(w, staff=None, staff_name=None, signed_in_at=None, idle_since=None),
-            detail={"staff": w.staff},
+            window_detail={"staff": w.staff},
         )
 
     def pause(self, window_no: int, reason: str, now: datetime) -> Move:
@@ -379,7 +399,9 @@ class Queue:
         new = replace(
             w, paused=False, pause_reason=None, paused_at=None, idle_since=now.timestamp()
         )
-        return Move(EventType.WINDOW_RESUMED, window=new, detail={"paused_for": w.pause_reason})
+        return Move(
+            EventType.WINDOW_RESUMED, window=new, window_detail={"paused_for": w.pause_reason}
+        )
 
     def call_next(self, window_no: int, staff: str | None, now: datetime) -> Move | None:
         w = self._ready_to_call(window_no)
@@ -474,7 +496,7 @@ class Queue:
             self.window_spec(to_window)
         elif service == ticket.service:
             raise DomainError("same_service", ticket=ticket.number, **_names(self.service(service)))
-        leg = {
+        leg: TicketDetail = {
             "from_service": ticket.service,
             "from_window": window_no,
             "called_at": ticket.called_at,

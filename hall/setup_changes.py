@@ -7,8 +7,8 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
 
 import sqlite_utils
 
@@ -17,7 +17,11 @@ from hall.config import ConfigError, HallConfig, config_from_data
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.payloads import SetupChange
 from hall.storage import migrations_of
+
+# A change as sent: the fields it sets, each checked with the whole hall file.
+Fields = Mapping[str, object]
 
 SERVICE_FIELDS = {
     "name",
@@ -30,7 +34,18 @@ SERVICE_FIELDS = {
 WINDOW_FIELDS = {"name", "name_en", "services", "kind"}
 
 
-def overlay(raw: Any, changes: Iterable[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+class SetupChangeView(TypedDict):
+    """A change in the admin page's log: what, who and when."""
+
+    id: int
+    kind: str  # service, window
+    key: str
+    fields: Fields
+    by: str
+    at: float
+
+
+def overlay(raw: Any, changes: Iterable[tuple[str, str, Fields]]) -> dict[str, Any]:
     """The hall file's data with the changes applied in order (pure)."""
     data: dict[str, Any] = copy.deepcopy(dict(raw))
     for kind, key, fields in changes:
@@ -47,7 +62,7 @@ def overlay(raw: Any, changes: Iterable[tuple[str, str, dict[str, Any]]]) -> dic
     return data
 
 
-def _merge(table: dict[str, Any], fields: dict[str, Any]) -> None:
+def _merge(table: dict[str, object], fields: Fields) -> None:
     for name, value in fields.items():
         if value is None:
             table.pop(name, None)  # back to the default
@@ -55,7 +70,7 @@ def _merge(table: dict[str, Any], fields: dict[str, Any]) -> None:
             table[name] = value
 
 
-def stored_changes(conn: sqlite3.Connection) -> list[tuple[str, str, dict[str, Any]]]:
+def stored_changes(conn: sqlite3.Connection) -> list[tuple[str, str, Fields]]:
     rows = conn.execute("SELECT kind, key, data FROM setup_changes ORDER BY id").fetchall()
     return [(r[0], r[1], json.loads(r[2])) for r in rows]
 
@@ -76,19 +91,19 @@ class SetupEditor:
     def __init__(self, hall: Hall) -> None:
         self.hall = hall
 
-    def change_service(self, service_id: str, fields: dict[str, Any], actor: Actor) -> None:
+    def change_service(self, service_id: str, fields: Fields, actor: Actor) -> None:
         self.hall.queue.service(service_id)
         _only(fields, SERVICE_FIELDS)
         self._apply("service", service_id, fields, actor)
 
-    def change_window(self, number: int, fields: dict[str, Any], actor: Actor) -> None:
+    def change_window(self, number: int, fields: Fields, actor: Actor) -> None:
         """Change a window, or add one with a new number (it needs its services)."""
         _only(fields, WINDOW_FIELDS)
         if number not in self.hall.config.windows and "services" not in fields:
             raise DomainError("missing_field", field="services")
         self._apply("window", str(number), fields, actor)
 
-    def _apply(self, kind: str, key: str, fields: dict[str, Any], actor: Actor) -> None:
+    def _apply(self, kind: str, key: str, fields: Fields, actor: Actor) -> None:
         current = self.hall.config
         try:
             changed = config_from_data(overlay(current.raw, [(kind, key, fields)]), current.source)
@@ -96,7 +111,7 @@ class SetupEditor:
             problem = str(exc).split(": ", 1)[-1]
             raise DomainError("setup_invalid", problem=problem) from None
         now = self.hall.clock.time()
-        data = {"kind": kind, "key": key, "fields": fields}
+        data = SetupChange(kind=kind, key=key, fields=fields)
 
         def write(c: sqlite3.Connection) -> None:
             c.execute(
@@ -107,7 +122,7 @@ class SetupEditor:
         self.hall.record(EventType.SETUP_CHANGED, data, actor.username, write)
         self.hall.reconfigure(changed)
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[SetupChangeView]:
         rows = self.hall.store.conn.execute(
             "SELECT id, kind, key, data, by, at FROM setup_changes ORDER BY id DESC"
         ).fetchall()
@@ -124,7 +139,7 @@ class SetupEditor:
         ]
 
 
-def _only(fields: dict[str, Any], allowed: set[str]) -> None:
+def _only(fields: Fields, allowed: set[str]) -> None:
     for name in fields:
         if name not in allowed:
             raise DomainError("unknown_field", field=name)

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlite_utils
 
 from hall.events import Event, EventType
 from hall.model import Lane, Outcome, ServiceState, Ticket, TicketStatus, WindowState
+from hall.payloads import EventData, QueueEventData
 from hall.queue import Move
 
 
@@ -56,7 +57,17 @@ class Remembered:
 
     fingerprint: str
     status: int
-    body: dict[str, Any]
+    body: Any  # the JSON answer as first given
+
+
+class TicketStep(TypedDict):
+    """One event in a ticket's history."""
+
+    seq: int
+    type: str  # an EventType
+    at: float
+    window: int | None
+    by: str | None  # who acted
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +127,10 @@ class Store:
     def commit(
         self,
         move: Move,
-        event_data: dict[str, Any],
+        event_data: QueueEventData,
         at: float,
         actor: str | None,
-        remember: tuple[str, str, str, int, dict[str, Any]] | None = None,
+        remember: tuple[str, str, str, int, object] | None = None,
         also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
         """Store a move, its event and (optionally) the answer to remember; return the seq.
@@ -157,9 +168,7 @@ class Store:
                 )
         return seq
 
-    def record_event(
-        self, event: EventType, data: dict[str, Any], at: float, actor: str | None
-    ) -> int:
+    def record_event(self, event: EventType, data: EventData, at: float, actor: str | None) -> int:
         with self.transaction() as c:
             return self.insert_event(c, event, at, data, actor)
 
@@ -168,11 +177,13 @@ class Store:
         c: sqlite3.Connection,
         event: EventType,
         at: float,
-        data: dict[str, Any],
+        data: EventData,
         actor: str | None,
     ) -> int:
-        ticket = data.get("ticket", {}).get("id") if isinstance(data.get("ticket"), dict) else None
-        window = data.get("window") if isinstance(data.get("window"), int) else None
+        # The columns that find a ticket's or a window's history; the data says the rest.
+        about, at_window = data.get("ticket"), data.get("window")
+        ticket = about.get("id") if isinstance(about, dict) else None
+        window = at_window if isinstance(at_window, int) else None
         cur = c.execute(
             "INSERT INTO events (type, at, ticket, window, actor, data) VALUES (?, ?, ?, ?, ?, ?)",
             (event.value, at, ticket, window, actor, json.dumps(data, ensure_ascii=False)),
@@ -191,7 +202,7 @@ class Store:
         ).fetchall()
         return [Event(r[0], EventType(r[1]), r[2], json.loads(r[3])) for r in rows]
 
-    def ticket_history(self, ticket_id: int) -> list[dict[str, Any]]:
+    def ticket_history(self, ticket_id: int) -> list[TicketStep]:
         rows = self.conn.execute(
             "SELECT seq, type, at, window, actor FROM events WHERE ticket = ? ORDER BY seq",
             (ticket_id,),
@@ -224,14 +235,13 @@ class Store:
 
     def load(self) -> LoadedState:
         c = self.conn
-        open_rows = c.execute(
-            "SELECT * FROM tickets WHERE status IN ('waiting', 'called', 'serving', 'parked')"
-        ).fetchall()
-        names = [d[0] for d in c.execute("SELECT * FROM tickets LIMIT 0").description]
-        tickets = [_ticket_from_row(dict(zip(names, r, strict=True))) for r in open_rows]
+        tickets = _tickets(
+            c.execute(
+                "SELECT * FROM tickets WHERE status IN ('waiting', 'called', 'serving', 'parked')"
+            )
+        )
         windows = [
-            _window_from_json(json.loads(r[0]))
-            for r in c.execute("SELECT state FROM windows").fetchall()
+            _window_from_json(r[0]) for r in c.execute("SELECT state FROM windows").fetchall()
         ]
         day_row = c.execute("SELECT MAX(day) FROM counters").fetchone()
         counters = {
@@ -262,13 +272,8 @@ class Store:
         return self._ticket_where("token = ? AND token != ''", token)
 
     def _ticket_where(self, where: str, value: object) -> Ticket | None:
-        c = self.conn
-        cur = c.execute(f"SELECT * FROM tickets WHERE {where}", (value,))
-        row = cur.fetchone()
-        if row is None:
-            return None
-        names = [d[0] for d in cur.description]
-        return _ticket_from_row(dict(zip(names, row, strict=True)))
+        found = _tickets(self.conn.execute(f"SELECT * FROM tickets WHERE {where}", (value,)))
+        return found[0] if found else None
 
     # -- settings -------------------------------------------------------------------------
 
@@ -285,12 +290,12 @@ class Store:
 
 def finished_between(c: sqlite3.Connection, start: float, end: float) -> list[Ticket]:
     """Tickets served to the end (done) between two times, for reports on a reader."""
-    cur = c.execute(
-        "SELECT * FROM tickets WHERE status = 'done' AND finished_at >= ? AND finished_at < ?",
-        (start, end),
+    return _tickets(
+        c.execute(
+            "SELECT * FROM tickets WHERE status = 'done' AND finished_at >= ? AND finished_at < ?",
+            (start, end),
+        )
     )
-    names = [d[0] for d in cur.description]
-    return [_ticket_from_row(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
 
 
 _TICKET_SQL = (
@@ -330,7 +335,13 @@ def _save_ticket(c: sqlite3.Connection, t: Ticket) -> None:
     )
 
 
-def _ticket_from_row(r: dict[str, Any]) -> Ticket:
+def _tickets(cur: sqlite3.Cursor) -> list[Ticket]:
+    """The tickets a `SELECT * FROM tickets` found, read by column name."""
+    cur.row_factory = sqlite3.Row
+    return [_ticket_from_row(r) for r in cur.fetchall()]
+
+
+def _ticket_from_row(r: sqlite3.Row) -> Ticket:
     return Ticket(
         id=r["id"],
         day=r["day"],
@@ -352,10 +363,11 @@ def _ticket_from_row(r: dict[str, Any]) -> Ticket:
         transfers=r["transfers"],
         note=r["note"],
         token=r["token"],
-        source=r.get("source") or "",
+        source=r["source"] or "",
     )
 
 
-def _window_from_json(d: dict[str, Any]) -> WindowState:
+def _window_from_json(text: str) -> WindowState:
+    d = json.loads(text)
     d["parked"] = tuple(d.get("parked", ()))
     return WindowState(**d)

@@ -1,8 +1,12 @@
-"""Public JSON shapes of tickets, windows and services, as the API and events carry them."""
+"""Public JSON shapes of tickets, windows and services, as the API and events carry them.
+
+Each shape is a TypedDict: the JSON the pages read is the dict itself, and the type checker
+knows every key a page may rely on.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from hall.config import HallConfig
 from hall.model import ServiceState, Ticket, WindowState
@@ -19,7 +23,107 @@ def without_usernames(value: Any) -> Any:
     return value
 
 
-def ticket_view(t: Ticket, config: HallConfig) -> dict[str, Any]:
+class TicketView(TypedDict):
+    id: int
+    number: str
+    day: str
+    service: str
+    service_name: str
+    service_name_en: str
+    lane: str  # a Lane
+    status: str  # a TicketStatus
+    taken_at: float
+    called_at: float | None
+    started_at: float | None
+    finished_at: float | None
+    window: int | None
+    recalls: int
+    outcome: str | None  # an Outcome, once finished
+    transfers: int
+    directed_window: int | None
+
+
+class Waiting(TypedDict, total=False):
+    """While a ticket waits: how many are ahead, and about how long (None: no window open)."""
+
+    waiting_ahead: int
+    estimate_minutes: int | None
+
+
+class TicketNow(TicketView, Waiting):
+    """A ticket as asked for now."""
+
+
+class SlipOrder(TypedDict):
+    """The slip a kiosk queued with a new ticket: ticketing adds it to the answer."""
+
+    job: int
+    printer: str
+    printer_status: str  # a PrinterStatus, or "unknown" before the first check
+    state: str  # queued, or printer_down: the kiosk shows the number on screen
+
+
+class KioskParts(TypedDict, total=False):
+    """What a kiosk adds to a new ticket's answer."""
+
+    print: SlipOrder  # a kiosk with a printer
+    link: str  # the ticket's own page, as in the slip's QR code
+
+
+class IssuedTicket(TicketView, KioskParts):
+    """The answer to taking a number: for the visitor alone (the token is never in events)."""
+
+    token: str
+    waiting_ahead: int
+    estimate_minutes: int | None
+
+
+class WindowView(TypedDict):
+    number: int
+    name: str
+    name_en: str
+    kind: str
+    services: list[str]
+    staff: str | None
+    staff_name: str | None
+    signed_in_at: float | None
+    paused: bool
+    pause_reason: str | None
+    paused_at: float | None
+    idle_since: float | None
+    current: TicketView | None
+    parked: list[TicketView]
+    actions: list[str]  # WindowAction values: the counter page's buttons
+
+
+class TicketAnswer(TypedDict):
+    """The answer to a command at a window or on a ticket: the records after it."""
+
+    ticket: TicketView | None  # None: call-next found nobody waiting
+    window: NotRequired[WindowView]
+
+
+class ServiceView(TypedDict):
+    id: str
+    name: str
+    name_en: str
+    prefix: str
+    department: str
+    department_name: str
+    department_name_en: str
+    hours: str
+    hours_en: str
+    daily_cap: int | None
+    open: bool  # a manager's switch
+    closed_message: str | None
+    waiting: int
+
+
+class ServiceNow(ServiceView):
+    open_now: bool  # open, and inside its hours (kiosks offer it)
+
+
+def ticket_view(t: Ticket, config: HallConfig) -> TicketView:
     service = config.services[t.service]
     return {
         "id": t.id,
@@ -44,7 +148,7 @@ def ticket_view(t: Ticket, config: HallConfig) -> dict[str, Any]:
 
 def window_view(
     w: WindowState, config: HallConfig, current: Ticket | None, parked: list[Ticket]
-) -> dict[str, Any]:
+) -> WindowView:
     spec = config.windows[w.number]
     return {
         "number": w.number,
@@ -68,7 +172,7 @@ def window_view(
 
 def service_view(
     service_id: str, config: HallConfig, state: ServiceState, waiting: int
-) -> dict[str, Any]:
+) -> ServiceView:
     s = config.services[service_id]
     dep = config.departments[s.department]
     return {

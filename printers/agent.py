@@ -11,19 +11,19 @@ import asyncio
 import hmac
 import itertools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
 
 from printers.device import PrinterProfile
 from printers.errors import PrinterGoneError, PrintInterruptedError
 from printers.slip import PaperWidth, Slip
 from printers.status import PrinterStatus
-from printers.wire import error_from_wire, slip_to_wire
+from printers.wire import AgentHello, error_from_wire, slip_to_wire
 
 JOB_SECONDS = 30.0  # an agent's printer answers within its own timeouts; this is the backstop
 
 Send = Callable[[str], Awaitable[None]]
+Reply = Mapping[str, object]  # an agent's message as it sent it (wire.Printed or wire.Failed)
 
 
 class AgentPrinter:
@@ -36,7 +36,7 @@ class AgentPrinter:
         self._send: Send | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._status = PrinterStatus.GONE
-        self._waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._waiting: dict[int, asyncio.Future[Reply]] = {}
         self._ids = itertools.count(1)
 
     @property
@@ -48,7 +48,7 @@ class AgentPrinter:
 
     # -- the agent's connection (on the event loop) ------------------------------------------
 
-    def hello(self) -> dict[str, Any]:
+    def hello(self) -> AgentHello:
         p = self.profile
         return {
             "type": "hello",
@@ -78,10 +78,11 @@ class AgentPrinter:
                     }
                 )
 
-    def received(self, message: dict[str, Any]) -> None:
-        if "status" in message and isinstance(message["status"], str):
+    def received(self, message: Reply) -> None:
+        status = message.get("status")
+        if isinstance(status, str):
             try:
-                self._status = PrinterStatus(message["status"])
+                self._status = PrinterStatus(status)
             except ValueError:
                 self._status = PrinterStatus.GONE
         job = message.get("job")
@@ -110,8 +111,8 @@ class AgentPrinter:
             return self._status
         raise error_from_wire(reply)
 
-    async def _ask(self, send: Send, job: int, slip: Slip) -> dict[str, Any]:
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+    async def _ask(self, send: Send, job: int, slip: Slip) -> Reply:
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         self._waiting[job] = future
         try:
             await send(

@@ -16,7 +16,7 @@ from printers.errors import PrinterError
 from printers.slip import PaperWidth
 from printers.spec import ConnectionSpec
 from printers.status import PrinterStatus
-from printers.wire import error_to_wire, slip_from_wire
+from printers.wire import Failed, Printed, error_to_wire, slip_from_wire
 
 log = logging.getLogger("hallcall.agent")
 
@@ -80,10 +80,17 @@ async def _serve(ws: Any, spec: ConnectionSpec) -> None:
             await reporter
 
 
-async def _print(device: PrinterDevice, message: dict[str, Any]) -> dict[str, Any]:
+async def _print(device: PrinterDevice, message: dict[str, Any]) -> Printed | Failed:
+    """Print a job the server sent (JSON, read as it is used) and say how it went."""
     job = message["job"]
     try:
         status = await asyncio.to_thread(device.print_slip, slip_from_wire(message["slip"]))
     except PrinterError as err:
-        return {"type": "failed", "job": job, "status": err.status.value, **error_to_wire(err)}
+        failed: Failed = {
+            "type": "failed",
+            "job": job,
+            "status": err.status.value,
+            **error_to_wire(err),
+        }
+        return failed
     return {"type": "printed", "job": job, "status": status.value}

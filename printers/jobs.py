@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from hall.payloads import PrintJobView
 from hall.storage import migrations_of
 from printers.slip import SlipData
 
@@ -38,7 +39,7 @@ class PrintJob:
     printed_at: float | None
     error: str | None
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> PrintJobView:
         return {
             "id": self.id,
             "ticket": self.ticket,

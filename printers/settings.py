@@ -10,7 +10,7 @@ from printers.device import PrinterDevice, PrinterProfile, PrintMode
 from printers.slip import PaperWidth
 from printers.spec import parse_connection
 
-_KEYS = frozenset({"connection", "paper", "mode", "status", "timeout", "key"})
+PRINTER_KEYS = frozenset({"connection", "paper", "mode", "status", "timeout", "key"})
 AGENT = "agent"  # the printer hangs on a kiosk PC that runs `run.py printer-agent`
 MIN_KEY_LENGTH = 16
 
@@ -35,9 +35,10 @@ def load_printers(section: Mapping[str, object]) -> dict[str, PrinterDevice | Ag
 
 
 def _device(name: str, where: str, table: Mapping[str, object]) -> PrinterDevice | AgentPrinter:
-    unknown = sorted(set(table) - _KEYS)
+    unknown = sorted(set(table) - PRINTER_KEYS)
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        known = ", ".join(sorted(PRINTER_KEYS))
+        raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {known})")
     connection = table.get("connection")
     if not isinstance(connection, str):
         raise ValueError(f'{where}.connection: expected a string like "192.168.1.50:9100"')

@@ -13,10 +13,11 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Protocol, TypedDict
 
 from hall.events import EventType
 from hall.hall import Hall
+from hall.payloads import PrinterStatusEvent, PrintJobView
 from printers import jobs
 from printers.errors import PrinterError, PrintInterruptedError
 from printers.jobs import JobStatus, PrintJob
@@ -35,6 +36,17 @@ class PrintTarget(Protocol):
     def print_slip(self, slip: Slip) -> PrinterStatus: ...
 
     def status(self) -> PrinterStatus: ...
+
+
+class PrinterView(TypedDict):
+    """A printer as staff pages list it."""
+
+    name: str
+    status: str  # a PrinterStatus, or "unknown" before the first check
+    description: str
+    paper: int  # mm
+    queued: int
+    last_error: str | None
 
 
 class Spooler:
@@ -78,9 +90,9 @@ class Spooler:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def view(self) -> list[dict[str, Any]]:
+    def view(self) -> list[PrinterView]:
         c = self.hall.store.conn
-        out = []
+        out: list[PrinterView] = []
         for name, target in self.targets.items():
             status = self.statuses[name]
             out.append(
@@ -159,7 +171,7 @@ class Spooler:
         def write(c: sqlite3.Connection) -> None:
             jobs.set_status(c, job.id, status, at, error, attempted)
 
-        data = {**job.view(), "status": status.value, "error": error}
+        data: PrintJobView = {**job.view(), "status": status.value, "error": error}
         if status is JobStatus.PRINTED:
             data["printed_at"] = at
         self.hall.record(EventType.PRINT_JOB, data, job.requested_by, write)
@@ -170,7 +182,7 @@ class Spooler:
         if self.statuses[name] is status:
             return
         self.statuses[name] = status
-        data = {"printer": name, "status": status.value, "description": status.description}
+        data = PrinterStatusEvent(printer=name, status=status.value, description=status.description)
         self.hall.record(EventType.PRINTER_STATUS, data, None)
         if not status.can_print:
             log.warning("printer %s: %s", name, status.description)

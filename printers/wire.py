@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from printers import errors
 from printers.errors import PrinterError
@@ -22,8 +23,68 @@ _ERRORS: dict[str, type[PrinterError]] = {
 }
 
 
-def slip_to_wire(slip: Slip) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+class TextItem(TypedDict):
+    text: str
+    size: int
+    bold: bool
+    align: str
+
+
+class QrItem(TypedDict):
+    qr: str
+    module: int
+
+
+class FeedItem(TypedDict):
+    feed: int
+
+
+class RuleItem(TypedDict):
+    rule: bool
+
+
+class CutItem(TypedDict):
+    cut: bool
+
+
+# One block of a laid-out slip: told apart by which key it has.
+WireItem = TextItem | QrItem | FeedItem | RuleItem | CutItem
+
+
+class WireError(TypedDict):
+    error: str  # the PrinterError class's name
+    printer: str
+    detail: str
+
+
+class AgentHello(TypedDict):
+    """The server's first message to a printer agent: the printer it drives, and how."""
+
+    type: str  # hello
+    printer: str
+    paper: int  # mm
+    mode: str  # a PrintMode
+    status: bool  # whether the printer answers status requests
+
+
+class Printed(TypedDict):
+    """An agent's answer to a print job that came out."""
+
+    type: str  # printed
+    job: int
+    status: str  # a PrinterStatus
+
+
+class Failed(WireError):
+    """An agent's answer to a print job that failed."""
+
+    type: str  # failed
+    job: int
+    status: str
+
+
+def slip_to_wire(slip: Slip) -> list[WireItem]:
+    out: list[WireItem] = []
     for block in slip:
         if isinstance(block, TextLine):
             out.append(
@@ -46,6 +107,7 @@ def slip_to_wire(slip: Slip) -> list[dict[str, Any]]:
 
 
 def slip_from_wire(items: list[dict[str, Any]]) -> Slip:
+    """A slip from the JSON an agent got (untyped until each item is read)."""
     blocks: list[Block] = []
     for item in items:
         if "text" in item:
@@ -67,11 +129,11 @@ def slip_from_wire(items: list[dict[str, Any]]) -> Slip:
     return tuple(blocks)
 
 
-def error_to_wire(err: PrinterError) -> dict[str, Any]:
+def error_to_wire(err: PrinterError) -> WireError:
     return {"error": type(err).__name__, "printer": err.printer, "detail": err.detail}
 
 
-def error_from_wire(data: dict[str, Any]) -> PrinterError:
+def error_from_wire(data: Mapping[str, object]) -> PrinterError:
     """The same error class the agent met, so the spooler decides exactly as for a local one."""
     cls = _ERRORS.get(str(data.get("error")), errors.PrintInterruptedError)
     return cls(str(data.get("printer", "agent")), str(data.get("detail", "")))

@@ -14,6 +14,8 @@ WS_POLICY_VIOLATION = 1008
 
 
 async def agent_socket(ws: WebSocket) -> None:
+    """`/ws/printer-agent?printer=NAME` with `Authorization: Agent KEY`: the server sends the
+    agent print jobs and the agent answers each, and reports its printer's status."""
     spooler = ws.app.state.parts.spooler
     name = ws.query_params.get("printer", "")
     target = spooler.targets.get(name)

@@ -14,6 +14,7 @@ from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.model import Lane
+from hall.payloads import UserChange
 from hall.people.devices import DeviceKind
 from server.http import JSON, SESSION_COOKIE, Body, answer, client_address, idempotent, once
 from server.parts import caller_scope, device, for_caller, parts
@@ -161,8 +162,7 @@ async def get_ticket(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request)
     view = p.hall.ticket(request.path_params["id"])
-    view["history"] = p.hall.store.ticket_history(view["id"])
-    return JSON(view)
+    return JSON({**view, "history": p.hall.store.ticket_history(view["id"])})
 
 
 async def ticket_qr(request: Request) -> Response:
@@ -191,8 +191,7 @@ async def get_own_ticket(request: Request) -> Response:
     """
     p = parts(request)
     view = p.hall.ticket_by_token(request.path_params["token"])
-    view["rated"] = p.ratings.is_rated(view["id"])  # on the pad or another phone
-    return JSON(view)
+    return JSON({**view, "rated": p.ratings.is_rated(view["id"])})  # on the pad or another phone
 
 
 async def cancel_ticket(request: Request) -> Response:
@@ -326,11 +325,12 @@ async def change_own_password(request: Request) -> Response:
     p.throttle.succeeded(attempt)
     new_hash = await p.hashes.run(lambda: p.accounts.hash_password(new, actor.username, actor.name))
     p.accounts.set_password_hash(actor.username, new_hash)  # ends every session of theirs
-    p.hall.record(
-        EventType.USER_CHANGED,
-        {"change": "changed", "username": actor.username, "password": "changed by the user"},
-        actor.username,
-    )
+    change: UserChange = {
+        "change": "changed",
+        "username": actor.username,
+        "password": "changed by the user",
+    }
+    p.hall.record(EventType.USER_CHANGED, change, actor.username)
     token = p.sessions.token(p.accounts.open_session(actor))
     response = JSON({"token": token})
     response.set_cookie(

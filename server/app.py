@@ -33,6 +33,7 @@ from hall.config import ConfigError, HallConfig
 from hall.errors import DomainError
 from hall.events import Event, EventType
 from hall.hall import Hall
+from hall.payloads import TicketEvent
 from hall.people import schema as people_schema
 from hall.people.accounts import Accounts
 from hall.people.devices import Devices
@@ -141,13 +142,14 @@ async def _speaker(options: SpeechOptions, data_dir: Path, hall: Hall) -> Announ
         log.error("speech: %s", exc)
         raise
 
-    def add_audio(event: EventType, data: dict[str, Any]) -> None:
+    def add_audio(event: EventType, data: TicketEvent) -> None:
         if event.is_call:
             data["audio"] = announcer.audio_for(data["number"], data["window"])
 
     def speak(event: Event) -> None:
-        if event.type.is_call and "audio" in event.data:
-            announcer.called(event.data["audio"].rsplit("/", 1)[-1])
+        audio = event.data.get("audio")
+        if event.type.is_call and isinstance(audio, str):
+            announcer.called(audio.rsplit("/", 1)[-1])
 
     hall.enrichers.append(add_audio)
     hall.after.append(speak)
@@ -160,6 +162,7 @@ async def _speaker(options: SpeechOptions, data_dir: Path, hall: Hall) -> Announ
 
 
 async def audio(request: Request) -> Response:
+    """`/audio/NAME`: a call's WAV, as named in its event's `audio` (screens play it)."""
     announcer: Announcer | None = request.app.state.announcer
     path = await announcer.file(request.path_params["name"]) if announcer else None
     if path is None:
@@ -402,6 +405,7 @@ def create_app(
             store.close()
 
     async def openapi(request: Request) -> Response:
+        """`/openapi.json`: this API described, from the routes' docstrings."""
         return JSON(_stringify_keys(schemas.get_schema(routes=request.app.routes)))
 
     def page(name: str) -> Callable[[Request], FileResponse]:

@@ -26,6 +26,7 @@ log = logging.getLogger("hallcall.city")
 
 BATCH = 500
 # Fields that can identify or quote a visitor: kept in the hall unless it allows otherwise.
+CITY_KEYS = frozenset({"url", "key_file", "share_personal"})
 PERSONAL = frozenset({"comment", "token", "link", "contact", "phone", "id_number", "visitor"})
 
 
@@ -40,7 +41,7 @@ def city_settings(section: Mapping[str, Any], base: Path) -> CitySettings | None
     """[city]: url, key_file (beside the hall file), share_personal. None when absent."""
     if not section:
         return None
-    unknown = sorted(set(section) - {"url", "key_file", "share_personal"})
+    unknown = sorted(set(section) - CITY_KEYS)
     if unknown:
         raise ValueError(f"city.{unknown[0]}: unknown key (known: url, key_file, share_personal)")
     url = section.get("url")

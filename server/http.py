@@ -19,8 +19,9 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
 from hall.actors import Actor, Role
+from hall.answers import Answer, Once
 from hall.errors import DomainError, ErrorKind
-from hall.hall import Answer, Hall, Once
+from hall.hall import Hall
 from hall.people.accounts import Accounts
 
 log = logging.getLogger("hallcall.http")
@@ -97,7 +98,7 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     return JSON({"error": {"code": "server_error", "message": message}}, status_code=500)
 
 
-def answer(a: Answer) -> Response:
+def answer(a: Answer[Any]) -> Response:
     return JSON(a.body, status_code=a.status)
 
 
@@ -181,7 +182,7 @@ class Body:
             options = ", ".join(str(m.value) for m in kind)
             raise _bad(name, f"应为 {options} 之一", f"must be one of {options}") from None
 
-    def done(self) -> dict[str, Any]:
+    def done(self) -> dict[str, object]:
         """Refuse fields nobody asked for: a typo must not be silently ignored."""
         for name in self.data:
             if name not in self.seen:

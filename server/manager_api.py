@@ -4,7 +4,6 @@ windows, and staff accounts."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +12,8 @@ from starlette.routing import Route
 from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import EventType
+from hall.payloads import UserChange, WindowMessage
+from hall.people.accounts import UserView
 from hall.people.devices import DeviceKind
 from hall.watch.dashboard import dashboard
 from server.http import (
@@ -38,8 +39,7 @@ async def get_dashboard(request: Request) -> Response:
     p = parts(request)
     p.sessions.require(request, Role.MANAGER)
     view = dashboard(p.hall)
-    view["alerts"] = [a.view() for a in p.alerts.open.values()]
-    return JSON(view)
+    return JSON({**view, "alerts": [a.view() for a in p.alerts.open.values()]})
 
 
 async def list_alerts(request: Request) -> Response:
@@ -202,8 +202,15 @@ async def message_window(request: Request) -> Response:
     body = await Body.read(request)
     text = body.text("text", max_len=200)
     body.done()
+    assert text is not None
     to = p.hall.queue.window(n).staff  # who is at that window now: only they see it
-    data = {"window": n, "text": text, "from": actor.username, "from_name": actor.name, "to": to}
+    data: WindowMessage = {
+        "window": n,
+        "text": text,
+        "from": actor.username,
+        "from_name": actor.name,
+        "to": to,
+    }
     p.hall.record(EventType.WINDOW_MESSAGE, data, actor.username)
     return JSON(data)
 
@@ -237,8 +244,15 @@ async def add_user(request: Request) -> Response:
     assert username is not None and name is not None and password is not None
     password_hash = await p.hashes.run(lambda: p.accounts.hash_password(password, username, name))
     p.accounts.add_hashed(username, name, role, password_hash)
-    data = {"username": username, "name": name, "role": role.value, "active": True}
-    p.hall.record(EventType.USER_CHANGED, {"change": "added", **data}, actor.username)
+    data: UserView = {"username": username, "name": name, "role": role.value, "active": True}
+    added: UserChange = {
+        "change": "added",
+        "username": username,
+        "name": name,
+        "role": role.value,
+        "active": True,
+    }
+    p.hall.record(EventType.USER_CHANGED, added, actor.username)
     return JSON(data, status_code=201)
 
 
@@ -262,7 +276,7 @@ async def change_user(request: Request) -> Response:
         p.accounts.set_password_hash(username, password_hash)
     if active is not None:
         p.accounts.set_active(username, active)
-    change: dict[str, Any] = {"change": "changed", "username": username}
+    change: UserChange = {"change": "changed", "username": username}
     if active is False:
         change.update(_sign_out_disabled(p, username, actor))
     if active is not None:
@@ -274,17 +288,20 @@ async def change_user(request: Request) -> Response:
     return JSON(user)
 
 
-def _sign_out_disabled(p: Parts, username: str, actor: Actor) -> dict[str, Any]:
+def _sign_out_disabled(p: Parts, username: str, actor: Actor) -> UserChange:
     """A disabled account leaves its window at once when the window is free; with a visitor
     or parked tickets still there, a manager finishes them at that window (managers may act
     at any window) and the answer says so."""
+    change: UserChange = {"change": "changed", "username": username}
     w = next((w for w in p.hall.queue.windows.values() if w.staff == username), None)
     if w is None:
-        return {}
+        return change
     if w.current is None and not w.parked:
         p.hall.act(lambda now: p.hall.queue.sign_out(w.number, now), actor, None)
-        return {"signed_out_of": w.number}
-    return {"still_at_window": w.number}
+        change["signed_out_of"] = w.number
+    else:
+        change["still_at_window"] = w.number
+    return change
 
 
 async def get_setup(request: Request) -> Response:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,7 +17,7 @@ from hall.errors import DomainError
 from hall.people.accounts import staff_names
 from hall.people.devices import DeviceKind
 from hall.rating import records as records
-from hall.rating.desk import order_view, record_view
+from hall.rating.desk import StepFields
 from hall.rating.report import (
     Figures,
     GroupBy,
@@ -30,6 +29,7 @@ from hall.rating.report import (
     records_xlsx,
 )
 from hall.rating.rules import Channel, EvaluationRecord, Rater, ServedTicket
+from hall.rating.views import order_view, record_view
 from hall.rating.work_orders import AppealGround, ContactResult, HandlingSatisfaction
 from server.http import CSV, JSON, XLSX, Body, day_range, dispatch, download, idempotent
 from server.parts import device, parts
@@ -239,19 +239,54 @@ async def export_evaluations(request: Request) -> Response:
     return download(await asyncio.to_thread(records_csv, found, tz), CSV, "evaluations.csv")
 
 
-def figures_view(f: Figures) -> dict[str, Any]:
-    view = asdict(f)
-    for name in (
-        "good_rate",
-        "own_good_rate",
-        "unrated_rate",
-        "bad_reply_rate",
-        "rectify_rate",
-        "handling_satisfaction_rate",
-        "score",
-    ):
-        view[name] = getattr(f, name)
-    return view
+class FiguresView(TypedDict):
+    """One group of the rating report: its counts, then its rates (None: nothing to rate)."""
+
+    key: str
+    label: str
+    served: int
+    unrated: int
+    own: int
+    defaults: int
+    levels: list[int]  # counts of levels 1..5
+    own_good: int
+    bad: int
+    bad_called_back: int
+    bad_rectified: int
+    handling_asked: int
+    handling_satisfied: int
+    good_rate: float | None
+    own_good_rate: float | None
+    unrated_rate: float | None
+    bad_reply_rate: float | None
+    rectify_rate: float | None
+    handling_satisfaction_rate: float | None
+    score: float | None
+
+
+def figures_view(f: Figures) -> FiguresView:
+    return {
+        "key": f.key,
+        "label": f.label,
+        "served": f.served,
+        "unrated": f.unrated,
+        "own": f.own,
+        "defaults": f.defaults,
+        "levels": list(f.levels),
+        "own_good": f.own_good,
+        "bad": f.bad,
+        "bad_called_back": f.bad_called_back,
+        "bad_rectified": f.bad_rectified,
+        "handling_asked": f.handling_asked,
+        "handling_satisfied": f.handling_satisfied,
+        "good_rate": f.good_rate,
+        "own_good_rate": f.own_good_rate,
+        "unrated_rate": f.unrated_rate,
+        "bad_reply_rate": f.bad_reply_rate,
+        "rectify_rate": f.rectify_rate,
+        "handling_satisfaction_rate": f.handling_satisfaction_rate,
+        "score": f.score,
+    }
 
 
 async def rating_report(request: Request) -> Response:
@@ -339,11 +374,10 @@ async def get_work_order(request: Request) -> Response:
         raise DomainError("role_required", role=Role.MANAGER.value, role_zh=Role.MANAGER.zh)
     view = order_view(order, p.hall.clock.time(), p.ratings.names())
     found = records.get_evaluation(p.hall.store.conn, order.evaluation_id)
-    view["evaluation"] = record_view(found) if found else None
-    return JSON(view)
+    return JSON({**view, "evaluation": record_view(found) if found else None})
 
 
-def _plan_fix(body: Body) -> dict[str, Any]:
+def _plan_fix(body: Body) -> StepFields:
     due = body.text("due", required=False, max_len=10)
     if due is not None:
         try:
@@ -355,12 +389,12 @@ def _plan_fix(body: Body) -> dict[str, Any]:
     return {"plan": body.text("plan", max_len=1000), "due": due}
 
 
-def _no_fields(body: Body) -> dict[str, Any]:
+def _no_fields(body: Body) -> StepFields:
     return {}
 
 
 # Each work-order step and the fields it reads beside its note.
-WORK_ORDER_STEPS: dict[str, Callable[[Body], dict[str, Any]]] = {
+WORK_ORDER_STEPS: dict[str, Callable[[Body], StepFields]] = {
     "call-back": lambda b: {"result": b.choice("result", ContactResult).value},
     "fix-now": _no_fields,
     "plan-fix": _plan_fix,
@@ -390,7 +424,7 @@ async def work_order_step(request: Request) -> Response:
     actor = p.sessions.require(request)
     read_fields = dispatch(request, WORK_ORDER_STEPS)
     body = await Body.read(request, empty_ok=True)
-    fields: dict[str, Any] = {"note": body.text("note", required=False, max_len=1000)}
+    fields: StepFields = {"note": body.text("note", required=False, max_len=1000)}
     fields.update(read_fields(body))
     body.done()
     order = p.ratings.step(request.path_params["id"], request.path_params["action"], actor, fields)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +16,9 @@ from hall.actors import Role
 from hall.errors import DomainError
 from hall.reports.queue_report import (
     Dimension,
+    HourlySeries,
+    WaitDistribution,
+    WindowLoad,
     arrivals_vs_served_by_hour,
     report,
     report_csv,
@@ -25,6 +28,18 @@ from hall.reports.queue_report import (
 )
 from server.http import CSV, JSON, XLSX, date_range, download
 from server.parts import Parts, parts
+
+# "from" is a keyword: the functional form.
+ChartSeries = TypedDict(
+    "ChartSeries",
+    {
+        "from": str,
+        "to": str,
+        "arrivals": HourlySeries,
+        "waits": WaitDistribution,
+        "windows": list[WindowLoad],
+    },
+)
 
 
 def _dimension(request: Request, default: str) -> Dimension:
@@ -77,7 +92,7 @@ async def chart_series(request: Request) -> Response:
     start, end = date_range(request, parts(request).hall)
     config = p.hall.config
 
-    def read(c: Any) -> dict[str, Any]:
+    def read(c: Any) -> ChartSeries:
         return {
             "from": str(start),
             "to": str(end),

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-_KEYS = {
-    "trusted_proxies",
-    "secure_cookies",
-    "allowed_origins",
-    "max_sockets",
-    "max_sockets_per_address",
-}
+SERVER_KEYS = frozenset(
+    {
+        "trusted_proxies",
+        "secure_cookies",
+        "allowed_origins",
+        "max_sockets",
+        "max_sockets_per_address",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +36,9 @@ class ServerSettings:
 def server_settings(section: Mapping[str, Any]) -> ServerSettings:
     """Check the section; a mistake raises ValueError naming the key."""
     for key in section:
-        if key not in _KEYS:
+        if key not in SERVER_KEYS:
             raise ValueError(
-                f"server.{key}: unknown key (expected one of: {', '.join(sorted(_KEYS))})"
+                f"server.{key}: unknown key (expected one of: {', '.join(sorted(SERVER_KEYS))})"
             )
     proxies = section.get("trusted_proxies", [])
     if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any
 
@@ -12,7 +11,6 @@ from starlette.routing import Route
 
 from hall.actors import Role
 from hall.errors import DomainError
-from hall.events import EventType
 from hall.model import TicketStatus
 from server.http import JSON, Body, idempotent
 from server.parts import parts
@@ -77,30 +75,7 @@ async def cancel_burst(request: Request) -> Response:
         raise DomainError(
             "bad_field", field="to", reason_zh="不能早于开始时间", reason="is before from"
         )
-    hall = p.hall
-    burst = sorted(
-        (
-            t
-            for t in hall.queue.tickets.values()
-            if t.status is TicketStatus.WAITING
-            and t.source == source
-            and start <= t.taken_at <= end
-        ),
-        key=lambda t: t.id,
-    )
-    numbers = []
-    for t in burst:
-        hall.act(functools.partial(hall.queue.cancel, t.id, reason), actor, None)
-        numbers.append(t.number)
-    summary = {
-        "source": source,
-        "from": start,
-        "to": end,
-        "reason": reason,
-        "count": len(numbers),
-        "numbers": numbers,
-    }
-    hall.record(EventType.TICKETS_BURST_CANCELLED, summary, actor.username)
+    numbers = p.desk.cancel_burst(source, start, end, reason, actor)
     return JSON({"cancelled": numbers, "count": len(numbers)})
 
 

@@ -10,11 +10,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hall.actors import Actor, Role
+from hall.answers import Answer
 from hall.errors import DomainError
-from hall.hall import Answer, Hall
+from hall.hall import Hall
 from hall.model import Outcome
 from hall.queue import Move
-from hall.views import ticket_view
+from hall.views import TicketAnswer, ticket_view
 from server.http import JSON, Body, answer, once
 from server.parts import caller_scope, for_caller, parts
 
@@ -37,8 +38,12 @@ async def get_window(request: Request) -> Response:
     """
     hall = parts(request).hall
     view = hall.window(request.path_params["n"])
-    view["waiting"] = {s: hall.queue.waiting_count(s) for s in view["services"]}
-    return JSON(for_caller(request, view))
+    return JSON(
+        for_caller(
+            request,
+            {**view, "waiting": {s: hall.queue.waiting_count(s) for s in view["services"]}},
+        )
+    )
 
 
 async def waiting_list(request: Request) -> Response:
@@ -152,7 +157,7 @@ async def window_action(request: Request) -> Response:
     command = WINDOW_COMMANDS[action](p.hall, n, actor, body)
     key_fields = body.done()
     key = once(request, caller_scope(request, actor), f"{n}:{action}", key_fields)
-    result: Answer = p.hall.act(command, actor, key)
+    result: Answer[TicketAnswer] = p.hall.act(command, actor, key)
     return answer(result)
 
 

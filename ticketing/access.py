@@ -50,14 +50,16 @@ class AccessSettings:
         return any(ip in ipaddress.ip_network(n, strict=False) for n in self.kiosk_networks)
 
 
-_KEYS = {"anonymous", "anonymous_per_day", "anonymous_share", "kiosk_per_minute", "kiosk_networks"}
+ACCESS_KEYS = frozenset(
+    {"anonymous", "anonymous_per_day", "anonymous_share", "kiosk_per_minute", "kiosk_networks"}
+)
 
 
 def access_settings(section: Mapping[str, Any]) -> AccessSettings:
     """[access]: check it; a mistake raises ValueError naming the key."""
     for key in section:
-        if key not in _KEYS:
-            raise ValueError(f"access.{key}: unknown key (known: {', '.join(sorted(_KEYS))})")
+        if key not in ACCESS_KEYS:
+            raise ValueError(f"access.{key}: unknown key (known: {', '.join(sorted(ACCESS_KEYS))})")
     d = AccessSettings()
     try:
         mode = Anonymous(section.get("anonymous", d.anonymous.value))

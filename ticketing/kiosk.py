@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from hall.actors import Actor
+from hall.answers import Answer, Once
 from hall.errors import DomainError
 from hall.events import EventType
-from hall.hall import Answer, Hall, Once
-from hall.model import Lane, Ticket
+from hall.hall import Hall
+from hall.model import Lane, Ticket, TicketStatus
+from hall.payloads import BurstCancelled, PrintJobView
+from hall.views import IssuedTicket
 from printers import jobs
 from printers.slip import DEFAULT_CLOSING_LINES, DEFAULT_QR_CAPTION, SlipData
 from printers.status import PrinterStatus
@@ -19,6 +24,8 @@ from ticketing.access import AccessSettings, IssueLimits, Source
 
 STAFF_DESK = Source("staff", "")  # the guide desk and other callers that limits never slow
 _LANE_LABELS = {Lane.PRIORITY: "绿色通道", Lane.APPOINTMENT: "网上预约"}
+KIOSK_KEYS = frozenset({"name", "printer"})  # the keys [kiosks.ID] accepts
+SLIP_KEYS = frozenset({"closing_lines", "qr_caption", "public_url"})  # the keys [slip] accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,7 @@ def load_kiosks(section: Mapping[str, Any], printers: Mapping[str, object]) -> d
         where = f"kiosks.{kid}"
         if not isinstance(table, Mapping):
             raise ValueError(f"{where}: expected a table like [kiosks.{kid}]")
-        unknown = sorted(set(table) - {"name", "printer"})
+        unknown = sorted(set(table) - KIOSK_KEYS)
         if unknown:
             raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: name, printer)")
         printer = table.get("printer")
@@ -59,7 +66,7 @@ def load_kiosks(section: Mapping[str, Any], printers: Mapping[str, object]) -> d
 
 def load_slip_texts(section: Mapping[str, Any]) -> SlipTexts:
     """[slip]: closing_lines = [...], qr_caption = "...", public_url = "http://..."."""
-    unknown = sorted(set(section) - {"closing_lines", "qr_caption", "public_url"})
+    unknown = sorted(set(section) - SLIP_KEYS)
     if unknown:
         raise ValueError(f"slip: unknown key {unknown[0]!r}")
     lines = section.get("closing_lines", list(DEFAULT_CLOSING_LINES))
@@ -116,7 +123,7 @@ class TicketDesk:
         once: Once | None,
         base_url: str,
         source: Source = STAFF_DESK,
-    ) -> Answer:
+    ) -> Answer[IssuedTicket]:
         """Take a number for `source`, within its limits (a repeated request is answered as
         the first was, and counts once)."""
         if (seen := self.hall.remembered(once)) is not None:
@@ -131,7 +138,7 @@ class TicketDesk:
         also = None
         if printer is not None:
 
-            def also(c: sqlite3.Connection, ticket: Ticket, body: dict[str, Any]) -> None:
+            def also(c: sqlite3.Connection, ticket: Ticket, body: IssuedTicket) -> None:
                 slip = self.slip(ticket, body["waiting_ahead"], body["estimate_minutes"], base_url)
                 job_id = jobs.add_job(c, ticket.id, printer, kiosk_id, slip, self.hall.clock.time())
                 status = self.printing.statuses.get(printer)
@@ -148,6 +155,36 @@ class TicketDesk:
         if printer is not None:
             self.printing.wake(printer)
         return answer
+
+    def cancel_burst(
+        self, source: str, start: float, end: float, reason: str, actor: Actor
+    ) -> list[str]:
+        """Cancel every waiting number `source` took between two times, in one action: each
+        ticket with its own event, then the burst itself logged with who cancelled it."""
+        hall = self.hall
+        burst = sorted(
+            (
+                t
+                for t in hall.queue.tickets.values()
+                if t.status is TicketStatus.WAITING
+                and t.source == source
+                and start <= t.taken_at <= end
+            ),
+            key=lambda t: t.id,
+        )
+        for t in burst:
+            hall.act(functools.partial(hall.queue.cancel, t.id, reason), actor, None)
+        numbers = [t.number for t in burst]
+        summary: BurstCancelled = {
+            "source": source,
+            "from": start,
+            "to": end,
+            "reason": reason,
+            "count": len(numbers),
+            "numbers": numbers,
+        }
+        hall.record(EventType.TICKETS_BURST_CANCELLED, summary, actor.username)
+        return numbers
 
     def _start_day(self) -> None:
         today = self.hall.now().date().isoformat()
@@ -173,17 +210,16 @@ class TicketDesk:
             base_url,
             reprint=True,
         )
-        data: dict[str, Any] = {}
 
-        def write(c: sqlite3.Connection) -> None:
+        def write(c: sqlite3.Connection) -> PrintJobView:
             job_id = jobs.add_job(c, ticket.id, target, None, slip, self.hall.clock.time(), actor)
             found = jobs.job(c, job_id)
             assert found is not None
-            data.update(found.view())  # the event carries the job as stored
+            return found.view()  # the event carries the job as stored
 
-        self.hall.record(EventType.PRINT_JOB, data, actor, write)
+        job = self.hall.record_made(EventType.PRINT_JOB, actor, write)
         self.printing.wake(target)
-        return int(data["id"])
+        return job["id"]
 
     def link(self, token: str, base_url: str) -> str:
         return f"{self.texts.public_url or base_url.rstrip('/')}/t/{token}"

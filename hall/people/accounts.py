@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import sqlite3
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -15,6 +16,14 @@ from hall.clock import Clock
 from hall.errors import DomainError
 from hall.people.passwords import check_password
 from hall.storage import Store
+
+
+class UserView(TypedDict):
+    username: str
+    name: str
+    role: str  # a Role
+    active: bool
+
 
 SESSION_SECONDS = 12 * 3600  # one working day and its extended hours
 _USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
@@ -117,7 +126,7 @@ class Accounts:
         with self.store.transaction() as c:
             c.execute("UPDATE sessions SET revoked = 1 WHERE id = ?", (session_digest(sid),))
 
-    def list(self) -> list[dict[str, object]]:
+    def list(self) -> list[UserView]:
         rows = self.store.conn.execute(
             "SELECT username, name, role, active FROM users ORDER BY username"
         ).fetchall()

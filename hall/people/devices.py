@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
 from hall.clock import Clock
 from hall.storage import Store
@@ -22,6 +22,16 @@ class DeviceKind(StrEnum):
     PAD = "pad"  # 评价器: the rating pad at a window
     KIOSK = "kiosk"  # 取号机: its place is the kiosk's id in the hall file
     HELP_POINT = "help_point"  # 呼叫帮办 button: its place is the help point's id
+
+
+class DeviceView(TypedDict):
+    id: str
+    kind: str  # a DeviceKind
+    window: int | None
+    name: str
+    created_by: str
+    created_at: float
+    place: str | None  # a kiosk's or help point's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +44,7 @@ class Device:
     created_at: float
     place: str | None = None
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> DeviceView:
         return {
             "id": self.id,
             "kind": self.kind.value,

@@ -5,15 +5,17 @@ ratings and flag overdue work orders."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from hall.actors import Actor, Role
 from hall.errors import DomainError
 from hall.events import Event, EventType
 from hall.hall import Hall
 from hall.model import TicketStatus
+from hall.payloads import Rating, RatingCorrection, RatingInvitation, WorkOrderEvent
 from hall.people.accounts import managers, staff_name, staff_names
 from hall.rating import records as records
 from hall.rating import work_orders as wo
@@ -30,40 +32,20 @@ from hall.rating.rules import (
     rate,
     served_ticket,
 )
+from hall.rating.views import LevelChoice, PadSettings, RatingAnswer, record_view
 from hall.rating.work_orders import AppealGround, ContactResult, HandlingSatisfaction, WorkOrder
 
 
-def record_view(r: EvaluationRecord, private: bool = True) -> dict[str, Any]:
-    """A record for managers; identity masked (the full one never leaves the database)."""
-    from hall.rating.report import mask_id_number, mask_name, mask_phone
+class StepFields(TypedDict, total=False):
+    """What a work-order step says beside its note, by step."""
 
-    view = {k: v for k, v in asdict(r).items() if not k.startswith("applicant_")}
-    view["channel"] = r.channel.value
-    view["level"] = int(r.level)
-    view["level_name"] = r.level.zh
-    view["bad"] = r.is_bad
-    if private:
-        view["applicant_name"] = mask_name(r.applicant_name) if r.applicant_name else None
-        view["applicant_id_number"] = (
-            mask_id_number(r.applicant_id_number) if r.applicant_id_number else None
-        )
-        view["applicant_phone"] = mask_phone(r.applicant_phone) if r.applicant_phone else None
-    return view
-
-
-def order_view(o: WorkOrder, now: float, names: dict[str, str] | None = None) -> dict[str, Any]:
-    """A work order for pages; `names` turns usernames into the names people know."""
-    view = asdict(o)
-    view["level"] = int(o.level)
-    view["level_name"] = o.level.zh
-    view["status_name"] = o.status.zh
-    known = names or {}
-    view["steps"] = [
-        {**asdict(step), "action_name": step.action.zh, "by_name": known.get(step.by, step.by)}
-        for step in o.steps
-    ]
-    view["overdue"] = [d.value for d in wo.overdue(o, now)]
-    return view
+    note: str | None
+    result: str  # call-back: a ContactResult
+    plan: str | None  # plan-fix
+    due: str | None  # plan-fix: YYYY-MM-DD
+    satisfaction: str  # satisfaction: a HandlingSatisfaction
+    ground: str  # appeal: an AppealGround
+    accepted: bool | None  # review-appeal
 
 
 # A pad's offer stays open this much longer than the pad shows it, for a slow network.
@@ -82,7 +64,8 @@ class Ratings:
         """Called after every committed event: a finished service or an invitation puts the
         five levels on that window's pad."""
         if event.type in (EventType.TICKET_FINISHED, EventType.RATING_INVITED):
-            window, ticket = event.data.get("window"), event.data.get("ticket", {}).get("id")
+            window, about = event.data.get("window"), event.data.get("ticket")
+            ticket = about.get("id") if isinstance(about, dict) else None
             if isinstance(window, int) and isinstance(ticket, int):
                 self.offers[window] = (ticket, event.at)
 
@@ -105,7 +88,7 @@ class Ratings:
         level: object,
         reason: str | None,
         comment: str | None,
-    ) -> dict[str, Any]:
+    ) -> RatingAnswer:
         served = self.served(ticket_id)
         existing = records.evaluations_for_ticket(self.conn, ticket_id)
         now = self.hall.clock.time()
@@ -142,7 +125,7 @@ class Ratings:
                 )
                 records.save_work_order(c, order)
 
-        data = {
+        data: Rating = {
             "evaluation": record.id,
             "ticket": {"id": record.ticket_id},
             "number": record.ticket_number,
@@ -219,7 +202,7 @@ class Ratings:
                 records.insert_evaluation(c, fixed)
 
         if approve:
-            data = {
+            data: RatingCorrection = {
                 "evaluation": fixed.id,
                 "corrects": original.id,
                 "number": fixed.ticket_number,
@@ -305,7 +288,7 @@ class Ratings:
     def is_rated(self, ticket_id: int) -> bool:
         return bool(records.evaluations_for_ticket(self.conn, ticket_id))
 
-    def invite(self, window: int, actor: Actor) -> dict[str, Any]:
+    def invite(self, window: int, actor: Actor) -> RatingInvitation:
         """The staff member asks the visitor to rate the service just finished at the window."""
         w = self.hall.queue.window(window)
         row = self.conn.execute(
@@ -318,7 +301,7 @@ class Ratings:
         served = self.served(row[0])
         if records.evaluations_for_ticket(self.conn, served.ticket_id):
             raise DomainError("rating_already_given", ticket=served.number)
-        data = {
+        data: RatingInvitation = {
             "window": window,
             "ticket": {"id": served.ticket_id},
             "number": served.number,
@@ -338,7 +321,7 @@ class Ratings:
             raise DomainError("work_order_unknown", order=order_id)
         return found
 
-    def step(self, order_id: int, action: str, actor: Actor, fields: dict[str, Any]) -> WorkOrder:
+    def step(self, order_id: int, action: str, actor: Actor, fields: StepFields) -> WorkOrder:
         """Take one step on a work order. Managers take every step; the staff member who
         served may appeal their own review."""
         order = self.order(order_id)
@@ -365,7 +348,7 @@ class Ratings:
         by: str,
         now: float,
         note: str | None,
-        f: dict[str, Any],
+        f: StepFields,
     ) -> WorkOrder:
         tz = self.hall.config.hall.timezone
         if action == "call-back":
@@ -373,7 +356,8 @@ class Ratings:
         if action == "fix-now":
             return wo.fix_now(o, by, now, note or "")
         if action == "plan-fix":
-            due = date.fromisoformat(f["due"]) if f.get("due") else None
+            due_text = f.get("due")
+            due = date.fromisoformat(due_text) if due_text else None
             return wo.plan_fix(o, by, now, f.get("plan") or "", due, tz)
         if action == "complete-fix":
             return wo.complete_fix(o, by, now, note or "")
@@ -401,9 +385,9 @@ class Ratings:
         event: EventType,
         order: WorkOrder,
         by: str | None,
-        write: Any = None,
+        write: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
-        data = {
+        data: WorkOrderEvent = {
             "work_order": order.id,
             "number": order.ticket_number,
             "status": order.status.value,
@@ -432,13 +416,13 @@ class Ratings:
                 records.insert_evaluations(c, made)
         return len(made)
 
-    def level_choices(self) -> list[dict[str, Any]]:
+    def level_choices(self) -> list[LevelChoice]:
         return [
             {"level": int(level), "name": level.zh, "bad": level.is_bad}
             for level in sorted(Level, reverse=True)
         ]
 
-    def pad_settings(self) -> dict[str, Any]:
+    def pad_settings(self) -> PadSettings:
         return {
             "levels": self.level_choices(),
             "bad_reasons": list(self.settings.bad_reasons),

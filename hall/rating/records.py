@@ -136,9 +136,10 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def _rows(cur: sqlite3.Cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+def _rows(cur: sqlite3.Cursor) -> list[sqlite3.Row]:
+    """The rows, read by column name."""
+    cur.row_factory = sqlite3.Row
+    return cur.fetchall()
 
 
 # -- evaluations ----------------------------------------------------------------------------
@@ -150,11 +151,15 @@ def insert_evaluation(c: sqlite3.Connection, record: EvaluationRecord) -> None:
     c.execute(_insert_sql("evaluations", _EVAL_COLUMNS), values)
 
 
-def _record(row: dict[str, Any]) -> EvaluationRecord:
-    row["channel"] = Channel(row["channel"])
-    row["level"] = Level(row["level"])
-    row["is_default"] = bool(row["is_default"])
-    return EvaluationRecord(**row)
+def _record(row: sqlite3.Row) -> EvaluationRecord:
+    return EvaluationRecord(
+        **{
+            **dict(row),
+            "channel": Channel(row["channel"]),
+            "level": Level(row["level"]),
+            "is_default": bool(row["is_default"]),
+        }
+    )
 
 
 def _select_evaluations(c: sqlite3.Connection, where: str, params: Any) -> list[EvaluationRecord]:
@@ -247,13 +252,13 @@ def _load_orders(c: sqlite3.Connection, where: str, params: Any) -> list[WorkOrd
     return [_order(r, tuple(steps[r["id"]])) for r in rows]
 
 
-def _order(r: dict[str, Any], steps: tuple[Step, ...]) -> WorkOrder:
+def _order(r: sqlite3.Row, steps: tuple[Step, ...]) -> WorkOrder:
     def opt(kind: Any, name: str) -> Any:
         return None if r[name] is None else kind(r[name])
 
     return WorkOrder(
         **{
-            **r,
+            **dict(r),
             "level": Level(r["level"]),
             "managers": tuple(json.loads(r["managers"])),
             "status": OrderStatus(r["status"]),

@@ -84,6 +84,9 @@ class EvaluationSettings:
     pad_idle_seconds: int = 60  # an unanswered pad goes back to idle; the service stays unrated
 
 
+EVALUATION_KEYS = frozenset(EvaluationSettings.__dataclass_fields__)  # what [evaluation] accepts
+
+
 def evaluation_settings(
     section: Mapping[str, Any], source: str = "<hall file>"
 ) -> EvaluationSettings:
@@ -99,10 +102,9 @@ def evaluation_settings(
             raise fail(key, f"must be a whole number {low}-{high}, got {value!r}")
         return value
 
-    allowed = set(EvaluationSettings.__dataclass_fields__)
     for key in section:
-        if key not in allowed:
-            raise fail(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+        if key not in EVALUATION_KEYS:
+            raise fail(key, f"unknown key (expected one of: {', '.join(sorted(EVALUATION_KEYS))})")
     reasons = section.get("bad_reasons", list(d.bad_reasons))
     if (
         not isinstance(reasons, list)
@@ -402,27 +404,23 @@ def correct(
     if any(r.corrects == original.id for r in existing):
         raise DomainError("correction_superseded", record=original.id)
     note = note.strip()
-    changes: dict[str, Any] = {}
-    if service is not None and service != (original.service_id, original.service_name):
-        changes.update(service_id=service[0], service_name=service[1])
-    if department is not None and department != (
-        original.department_id,
-        original.department_name,
-    ):
-        changes.update(department_id=department[0], department_name=department[1])
-    if window is not None and window != original.window:
-        changes["window"] = window
-    if staff is not None and staff != (original.staff, original.staff_name):
-        changes.update(staff=staff[0], staff_name=staff[1])
-    if not note or not changes:
+    fixed = original
+    if service is not None:
+        fixed = replace(fixed, service_id=service[0], service_name=service[1])
+    if department is not None:
+        fixed = replace(fixed, department_id=department[0], department_name=department[1])
+    if window is not None:
+        fixed = replace(fixed, window=window)
+    if staff is not None:
+        fixed = replace(fixed, staff=staff[0], staff_name=staff[1])
+    if not note or fixed == original:  # nothing to correct
         raise DomainError("correction_invalid")
     return replace(
-        original,
+        fixed,
         id=record_id or new_record_id(),
         corrects=original.id,
         corrected_by=by,
         correction_note=note,
-        **changes,
     )
 
 

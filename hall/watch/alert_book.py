@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hall.actors import Actor
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.payloads import AlertFigures, AlertView
 from hall.watch.conditions import AlertKind, Condition
 
 SYSTEM = "system"
@@ -23,14 +24,14 @@ class Alert:
     key: str
     kind: AlertKind
     message: str
-    data: dict[str, Any]
+    data: AlertFigures
     raised_at: float
     acknowledged_by: str | None = None
     acknowledged_at: float | None = None
     resolved_by: str | None = None
     resolved_at: float | None = None
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> AlertView:
         return {
             "id": self.id,
             "key": self.key,
@@ -79,21 +80,15 @@ class AlertBook:
                 self._raise(condition, now)
 
     def _raise(self, c: Condition, now: float) -> None:
-        holder: dict[str, Any] = {}
-
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: sqlite3.Connection) -> AlertView:
             cur = conn.execute(
                 "INSERT INTO alerts (key, kind, message, data, raised_at) VALUES (?, ?, ?, ?, ?)",
                 (c.key, c.kind.value, c.message, json.dumps(c.data, ensure_ascii=False), now),
             )
-            holder["id"] = cur.lastrowid
-            alert = Alert(int(cur.lastrowid or 0), c.key, c.kind, c.message, c.data, now)
-            holder["alert"] = alert
-            data.update(alert.view())
+            return Alert(int(cur.lastrowid or 0), c.key, c.kind, c.message, c.data, now).view()
 
-        data: dict[str, Any] = {}
-        self.hall.record(EventType.ALERT_RAISED, data, None, write)
-        self.open[c.key] = holder["alert"]
+        raised = self.hall.record_made(EventType.ALERT_RAISED, None, write)
+        self.open[c.key] = Alert(raised["id"], c.key, c.kind, c.message, c.data, now)
 
     def acknowledge(self, alert_id: int, actor: Actor) -> Alert:
         alert = self._find_open(alert_id)
@@ -107,7 +102,7 @@ class AlertBook:
                 (actor.username, now, alert_id),
             )
 
-        new = Alert(**{**_fields(alert), "acknowledged_by": actor.username, "acknowledged_at": now})
+        new = replace(alert, acknowledged_by=actor.username, acknowledged_at=now)
         self.hall.record(EventType.ALERT_ACKNOWLEDGED, new.view(), actor.username, write)
         self.open[alert.key] = new
         return new
@@ -124,7 +119,7 @@ class AlertBook:
                 (by, now, alert.id),
             )
 
-        new = Alert(**{**_fields(alert), "resolved_by": by, "resolved_at": now})
+        new = replace(alert, resolved_by=by, resolved_at=now)
         self.hall.record(EventType.ALERT_RESOLVED, new.view(), None if by == SYSTEM else by, write)
         self.open.pop(alert.key, None)
         return new
@@ -144,7 +139,3 @@ class AlertBook:
                 (start, end),
             ).fetchall()
         return [_alert(tuple(r)) for r in rows]
-
-
-def _fields(alert: Alert) -> dict[str, Any]:
-    return {name: getattr(alert, name) for name in Alert.__slots__}

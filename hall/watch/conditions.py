@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from hall.config import HallConfig
 from hall.model import TicketStatus
+from hall.payloads import AlertFigures
 from hall.queue import Queue
 
 
@@ -55,20 +55,29 @@ class AlertSettings:
     check_seconds: float = 5.0
 
 
-def alert_settings(section: Mapping[str, Any]) -> AlertSettings:
+ALERT_KEYS = frozenset(AlertSettings.__dataclass_fields__)  # the keys [alerts] accepts
+
+
+def alert_settings(section: Mapping[str, object]) -> AlertSettings:
     """Read [alerts]; ValueError names the key."""
     d = AlertSettings()
-    allowed = set(AlertSettings.__dataclass_fields__)
     for key in section:
-        if key not in allowed:
-            raise ValueError(f"alerts.{key}: unknown key (expected one of {sorted(allowed)})")
-    values: dict[str, Any] = {}
-    for key in allowed:
+        if key not in ALERT_KEYS:
+            raise ValueError(f"alerts.{key}: unknown key (expected one of {sorted(ALERT_KEYS)})")
+
+    def positive(key: str) -> float:
         value = section.get(key, getattr(d, key))
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ValueError(f"alerts.{key}: must be a positive number, got {value!r}")
-        values[key] = int(value) if key == "queue_length" else float(value)
-    return AlertSettings(**values)
+        return float(value)
+
+    return AlertSettings(
+        queue_length=int(positive("queue_length")),
+        idle_minutes=positive("idle_minutes"),
+        paused_minutes=positive("paused_minutes"),
+        slow_factor=positive("slow_factor"),
+        check_seconds=positive("check_seconds"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,7 @@ class Condition:
     key: str  # stable while the condition lasts: "long_wait:ticket:42"
     kind: AlertKind
     message: str  # Chinese, for the dashboard; the data carries the figures for any language
-    data: dict[str, Any]
+    data: AlertFigures
 
 
 def queue_conditions(

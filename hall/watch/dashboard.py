@@ -5,24 +5,63 @@ help calls and bad-review work orders."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from hall.hall import Hall
 from hall.model import Lane, TicketStatus
 from hall.rating import records, work_orders
 from hall.rating.work_orders import OrderStatus
+from hall.views import WindowView
 from hall.watch.conditions import AlertKind, AlertSettings, Condition, queue_conditions
 from hall.watch.help import HelpDesk
 
 
-def dashboard(hall: Hall) -> dict[str, Any]:
+class ServiceFigures(TypedDict):
+    """A service now and today, for the manager."""
+
+    id: str
+    name: str
+    name_en: str
+    prefix: str
+    open: bool
+    waiting: int
+    longest_wait_seconds: float | None
+    average_wait_seconds: float | None
+    estimate_minutes: int | None
+    taken: int
+    served: int
+    no_show: int
+    wait_alert_minutes: float
+    closed_message: str | None
+    department: str
+    department_name: str
+    windows_open: int
+
+
+class WindowFigures(WindowView):
+    """A window now and today: what it is doing since when, and how fast it serves."""
+
+    state: str  # closed, paused, idle, called, serving
+    since: float | None
+    served: int
+    average_handling_seconds: float | None
+
+
+class Dashboard(TypedDict):
+    at: float
+    day: str
+    services: list[ServiceFigures]
+    windows: list[WindowFigures]
+
+
+def dashboard(hall: Hall) -> Dashboard:
     now = hall.clock.time()
     q = hall.queue
     longest: dict[str, float] = {}
     for t in q.tickets.values():
         if t.status is TicketStatus.WAITING:
             longest[t.service] = max(longest.get(t.service, 0.0), now - t.queued_at)
-    services = []
+    services: list[ServiceFigures] = []
     for sid, spec in hall.config.services.items():
         tally = hall.stats.services[sid]
         waiting = q.waiting_count(sid)
@@ -47,10 +86,11 @@ def dashboard(hall: Hall) -> dict[str, Any]:
                 "windows_open": hall.windows_open_for(sid),
             }
         )
-    windows = []
+    windows: list[WindowFigures] = []
     for view in hall.windows():
         tally = hall.stats.windows[view["number"]]
         current = view["current"]
+        since: float | None
         if view["staff"] is None:
             state, since = "closed", None
         elif view["paused"]:

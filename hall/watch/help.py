@@ -7,13 +7,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from hall.actors import Actor
 from hall.errors import DomainError
 from hall.events import EventType
 from hall.hall import Hall
+from hall.payloads import HelpCallView
 from hall.people.accounts import staff_name
+
+HELP_POINT_KEYS = frozenset({"name", "helpers"})  # the keys [help_points.ID] accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,7 @@ def help_points(section: Mapping[str, Any]) -> dict[str, HelpPoint]:
         where = f"help_points.{pid}"
         if not isinstance(table, Mapping):
             raise ValueError(f"{where}: expected a table like [help_points.{pid}]")
-        unknown = sorted(set(table) - {"name", "helpers"})
+        unknown = sorted(set(table) - HELP_POINT_KEYS)
         if unknown:
             raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: name, helpers)")
         name = table.get("name", pid)
@@ -41,6 +44,19 @@ def help_points(section: Mapping[str, Any]) -> dict[str, HelpPoint]:
             raise ValueError(f"{where}.helpers: expected a list of usernames")
         out[pid] = HelpPoint(pid, name.strip(), tuple(helpers))
     return out
+
+
+class PointFigures(TypedDict):
+    """A help point's calls over a date range, for the help report."""
+
+    point: str
+    point_name: str
+    calls: int
+    open: int
+    response_avg_seconds: float | None
+    response_max_seconds: float | None
+    resolution_avg_seconds: float | None
+    resolution_max_seconds: float | None
 
 
 _COLUMNS = "id, point, raised_at, acknowledged_by, acknowledged_at, resolved_by, resolved_at"
@@ -57,7 +73,7 @@ class HelpDesk:
         except KeyError:
             raise DomainError("help_point_unknown", point=point_id) from None
 
-    def view(self, row: tuple[Any, ...]) -> dict[str, Any]:
+    def view(self, row: tuple[Any, ...]) -> HelpCallView:
         call_id, point, raised, ack_by, ack_at, res_by, res_at = row
         state = "resolved" if res_at else "on_the_way" if ack_at else "waiting"
         return {
@@ -80,7 +96,7 @@ class HelpDesk:
             return None
         return staff_name(self.hall.store.conn, username) or username
 
-    def current(self, point_id: str) -> dict[str, Any] | None:
+    def current(self, point_id: str) -> HelpCallView | None:
         self.point(point_id)
         row = self.hall.store.conn.execute(
             f"SELECT {_COLUMNS} FROM help_calls WHERE point = ? AND resolved_at IS NULL "
@@ -89,51 +105,47 @@ class HelpDesk:
         ).fetchone()
         return self.view(row) if row else None
 
-    def call(self, point_id: str) -> dict[str, Any]:
+    def call(self, point_id: str) -> HelpCallView:
         """Press the button: a second press while a call is open is the same call."""
         self.point(point_id)
         if (open_call := self.current(point_id)) is not None:
             return open_call
         now = self.hall.clock.time()
-        data: dict[str, Any] = {}
 
-        def write(c: sqlite3.Connection) -> None:
+        def write(c: sqlite3.Connection) -> HelpCallView:
             cur = c.execute(
                 "INSERT INTO help_calls (point, raised_at) VALUES (?, ?)", (point_id, now)
             )
-            data.update(self.view((cur.lastrowid, point_id, now, None, None, None, None)))
+            return self.view((cur.lastrowid, point_id, now, None, None, None, None))
 
-        self.hall.record(EventType.HELP_CALLED, data, None, write)
-        return data
+        return self.hall.record_made(EventType.HELP_CALLED, None, write)
 
-    def acknowledge(self, call_id: int, actor: Actor) -> dict[str, Any]:
+    def acknowledge(self, call_id: int, actor: Actor) -> HelpCallView:
         call = self._open(call_id)
         if call["state"] == "on_the_way":
             return call
         return self._update(call_id, "acknowledged", actor, EventType.HELP_ACKNOWLEDGED)
 
-    def resolve(self, call_id: int, actor: Actor) -> dict[str, Any]:
+    def resolve(self, call_id: int, actor: Actor) -> HelpCallView:
         call = self._open(call_id)
         if call["state"] == "waiting":  # resolved without an "on my way": they came anyway
             self._update(call_id, "acknowledged", actor, EventType.HELP_ACKNOWLEDGED)
         return self._update(call_id, "resolved", actor, EventType.HELP_RESOLVED)
 
-    def _update(self, call_id: int, step: str, actor: Actor, event: EventType) -> dict[str, Any]:
+    def _update(self, call_id: int, step: str, actor: Actor, event: EventType) -> HelpCallView:
         now = self.hall.clock.time()
-        data: dict[str, Any] = {}
 
-        def write(c: sqlite3.Connection) -> None:
+        def write(c: sqlite3.Connection) -> HelpCallView:
             c.execute(
                 f"UPDATE help_calls SET {step}_by = ?, {step}_at = ? WHERE id = ?",
                 (actor.username, now, call_id),
             )
             row = c.execute(f"SELECT {_COLUMNS} FROM help_calls WHERE id = ?", (call_id,))
-            data.update(self.view(row.fetchone()))
+            return self.view(row.fetchone())
 
-        self.hall.record(event, data, actor.username, write)
-        return data
+        return self.hall.record_made(event, actor.username, write)
 
-    def _open(self, call_id: int) -> dict[str, Any]:
+    def _open(self, call_id: int) -> HelpCallView:
         row = self.hall.store.conn.execute(
             f"SELECT {_COLUMNS} FROM help_calls WHERE id = ?", (call_id,)
         ).fetchone()
@@ -144,7 +156,7 @@ class HelpDesk:
             raise DomainError("help_call_closed", call=call_id)
         return call
 
-    def calls(self, start: float, end: float, open_only: bool = False) -> list[dict[str, Any]]:
+    def calls(self, start: float, end: float, open_only: bool = False) -> list[HelpCallView]:
         where = "resolved_at IS NULL" if open_only else "raised_at >= ? AND raised_at < ?"
         params: tuple[float, ...] = () if open_only else (start, end)
         rows = self.hall.store.conn.execute(
@@ -152,9 +164,9 @@ class HelpDesk:
         ).fetchall()
         return [self.view(r) for r in rows]
 
-    def report(self, start: float, end: float) -> list[dict[str, Any]]:
+    def report(self, start: float, end: float) -> list[PointFigures]:
         """Per point: calls, and average and longest response and resolution times."""
-        out = []
+        out: list[PointFigures] = []
         calls = self.calls(start, end)
         for pid, point in self.points.items():
             mine = [c for c in calls if c["point"] == pid]
