@@ -30,7 +30,7 @@ WS_POLICY_VIOLATION = 1008
 # No inline or foreign scripts; styles may be set inline (the charts draw with them).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 

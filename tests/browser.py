@@ -11,6 +11,7 @@ reconnect errors.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,17 @@ class Pages:
         for context in self.contexts:
             context.close()
         self.contexts.clear()
+
+
+def wait_true(page: Page, expression: str, timeout: float = 10_000) -> None:
+    """Wait until a JS expression is true. Page.wait_for_function builds its predicate with
+    eval, which the pages' Content-Security-Policy forbids (as it should); evaluating the
+    expression from outside is allowed, so poll it, briefly, up to `timeout` ms."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout / 1000:.0f} s for {expression}")
+        page.wait_for_timeout(50)
 
 
 def screenshot(page: Page, name: str) -> Path:

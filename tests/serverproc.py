@@ -67,7 +67,7 @@ class HallServer:
         ]
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 45
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text()}")
@@ -76,7 +76,8 @@ class HallServer:
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
-        raise RuntimeError("server did not start in 20 s")
+        self.kill()  # not left running behind the failure
+        raise RuntimeError(f"server did not start in 45 s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """SIGKILL: the crash the hall must survive."""

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, WebSocketRoute, expect
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Pages, screenshot
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Pages, screenshot, wait_true
 from tests.conftest import HALLS
 from tests.serverproc import HallServer, ok
 
@@ -156,7 +156,7 @@ def calls(page: Page, what: str) -> list[dict[str, Any]]:
 
 
 def wait_played(page: Page, n: int, timeout: float = CLIP_WAIT_MS) -> list[dict[str, Any]]:
-    page.wait_for_function(f"window.hallcallCalls.played.length >= {n}", timeout=timeout)
+    wait_true(page, f"window.hallcallCalls.played.length >= {n}", timeout)
     return calls(page, "played")
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import Pages, screenshot
+from tests.browser import Pages, screenshot, wait_true
 from tests.conftest import HALLS
 from tests.fakeprinter import FakePrinter, Paper
 from tests.serverproc import PASSWORD, HallServer, ok
@@ -235,7 +235,7 @@ def test_the_kiosk_shows_the_ticket_qr_when_nothing_prints(hall: HallServer, pag
     expect(qr).to_contain_text("扫码在手机上查看排队进度")
     image = kiosk.locator("#t-qr-img")
     expect(image).to_have_attribute("src", f"/api/tickets/t/{token}/qr.svg")
-    kiosk.wait_for_function("document.querySelector('#t-qr-img').naturalWidth > 0")
+    wait_true(kiosk, "document.querySelector('#t-qr-img').naturalWidth > 0")
     caption_px = qr.locator("p").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert caption_px >= 28  # the kiosk's smallest text
     screenshot(kiosk, "kiosk-ticket-qr")
