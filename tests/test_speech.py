@@ -16,18 +16,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from display.speech import (
-    AUDIO_NAME,
+from display.phrases import (
     DIGITS_ZH,
-    Speaker,
-    SpeechError,
-    SpeechSettings,
     call_phrases,
     call_segments,
     speak_number_en,
     speak_number_zh,
     window_zh,
 )
+from display.speech import AUDIO_NAME, Speaker
+from display.speech_settings import SpeechSettings
+from display.tts import SpeechError
 from display.voicepack import VoicePack, read_clip
 
 SHIPPED_PACK = Path(__file__).resolve().parent.parent / "display" / "voicepacks" / "espeak-cmn"
