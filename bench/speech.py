@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from display.speech import Speaker, SpeechSettings
+from display.speech import Speaker
+from display.speech_settings import SpeechSettings
 
 CALLS = 60
 BURST = 20

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from display.playback import CallPlayer
-from display.speech import Speaker, SpeechSettings
+from display.speech import Speaker
+from display.speech_settings import SpeechSettings
 from display.tts import SpeechError
 
 log = logging.getLogger("hallcall.speech")

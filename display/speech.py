@@ -1,4 +1,4 @@
-"""Spoken calls: the words of a call, and a Speaker that renders each call to a cached WAV."""
+"""Spoken calls: a Speaker that renders each call to a cached WAV, off the event loop."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import json
 import logging
 import os
 import re
-import string
-import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from display.phrases import call_phrases, call_segments, required_texts
+from display.speech_settings import SpeechSettings
 from display.tts import SpeechError, TtsWorker
 from display.voicepack import (
     Clip,
@@ -32,134 +32,8 @@ from display.voicepack import write_clip as _write_clip
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TEMPLATE = "请{number}号到{window}号窗口办理"
-_SAPI = "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Speech\\Voices\\Tokens\\"
-# espeak-ng's plain `cmn` voice reads hanzi as English-spelled pinyin; the pinyin one reads them.
-DEFAULT_VOICE = (
-    _SAPI + "TTS_MS_ZH-CN_HUIHUI_11.0" if sys.platform == "win32" else "sit/cmn-latn-pinyin"
-)
-DEFAULT_ENGLISH_VOICE = _SAPI + "TTS_MS_EN-US_ZIRA_11.0" if sys.platform == "win32" else "gmw/en"
-DIGITS_ZH = "零一二三四五六七八九"
-LETTERS = string.ascii_uppercase
-MAX_WINDOW = 999
 AUDIO_NAME = re.compile(r"[0-9a-f]{20}\.wav")
 LINE_GAP = 0.5  # seconds between the Chinese and the English line
-_FIELDS = ("number", "window")
-_TICKET = re.compile(r"[A-Z0-9]+")
-
-
-@dataclass(frozen=True)
-class SpeechSettings:
-    """How a hall speaks its calls; every field is hall configuration."""
-
-    voice: str = DEFAULT_VOICE
-    rate: int | None = None  # words per minute; None keeps the engine's default
-    template: str = DEFAULT_TEMPLATE
-    english_template: str | None = None  # e.g. "Number {number}, please go to window {window}"
-    english_voice: str = DEFAULT_ENGLISH_VOICE
-    chime: bool = True
-    voice_pack: Path | None = None  # recorded clips instead of synthesis (docs/voice-pack.md)
-    max_window: int = 99  # a voice pack must be able to say every window up to this
-
-    def __post_init__(self) -> None:
-        _check_template("template", self.template)
-        if self.english_template is not None:
-            _check_template("english_template", self.english_template)
-        if not self.voice or not self.english_voice:
-            raise ValueError("a speech voice must not be empty")
-        if self.rate is not None and not 50 <= self.rate <= 500:
-            raise ValueError(f"speech rate {self.rate} is outside 50..500 words per minute")
-        if not 1 <= self.max_window <= MAX_WINDOW:
-            raise ValueError(f"max_window {self.max_window} is outside 1..{MAX_WINDOW}")
-
-
-def _template_parts(template: str) -> list[tuple[str, str | None]]:
-    return [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
-
-
-def _check_template(name: str, template: str) -> None:
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"speech {name} {template!r} is malformed: {exc}") from exc
-    fields = [field for _, field, _, _ in parts if field is not None]
-    bad = [field for field in fields if field not in _FIELDS]
-    if bad or sorted(fields) != sorted(_FIELDS) or any(spec or conv for _, _, spec, conv in parts):
-        raise ValueError(
-            f"speech {name} {template!r} must hold {{number}} and {{window}} once each, "
-            "with no other fields or format specs"
-        )
-
-
-def _ticket(number: str) -> str:
-    ticket = number.strip().upper()
-    if not _TICKET.fullmatch(ticket):
-        raise ValueError(f"ticket number {number!r} must be letters and digits, like A001")
-    return ticket
-
-
-def speak_number_zh(number: str) -> str:
-    """Digits one by one, so "012" is not read as 十二: "A012" -> "A 零 一 二"."""
-    return " ".join(DIGITS_ZH[int(c)] if c.isdigit() else c for c in _ticket(number))
-
-
-def speak_number_en(number: str) -> str:
-    """Letters apart from the digits, digits spaced: "A012" -> "A, 0 1 2"."""
-    runs = itertools.groupby(_ticket(number), str.isdigit)
-    return ", ".join(" ".join(run) for _, run in runs)
-
-
-def window_zh(window: int) -> str:
-    """A window number as a Chinese numeral: 5 -> 五, 12 -> 十二, 105 -> 一百零五."""
-    if not 1 <= window <= MAX_WINDOW:
-        raise ValueError(f"window {window} is outside 1..{MAX_WINDOW}")
-    hundreds, rest = divmod(window, 100)
-    tens, ones = divmod(rest, 10)
-    text = f"{DIGITS_ZH[hundreds]}百" if hundreds else ""
-    if tens:
-        text += ("" if tens == 1 and not hundreds else DIGITS_ZH[tens]) + "十"
-    elif hundreds and ones:
-        text += "零"
-    return text + (DIGITS_ZH[ones] if ones else "")
-
-
-def call_phrases(settings: SpeechSettings, number: str, window: int) -> list[str]:
-    """The lines a call speaks: the Chinese one, then the English one if configured."""
-    phrases = [settings.template.format(number=speak_number_zh(number), window=window_zh(window))]
-    if settings.english_template is not None:
-        english = settings.english_template.format(number=speak_number_en(number), window=window)
-        phrases.append(english)
-    return phrases
-
-
-def call_segments(settings: SpeechSettings, number: str, window: int) -> list[str]:
-    """The Chinese line as voice-pack segments: ["请", "A", "零", "零", "一", "号到", "五", ...]."""
-    segments: list[str] = []
-    for literal, field in _template_parts(settings.template):
-        if literal.strip():
-            segments.append(literal.strip())
-        if field == "number":
-            segments.extend(speak_number_zh(number).split())
-        elif field == "window":
-            segments.append(window_zh(window))
-    return segments
-
-
-def _literals(settings: SpeechSettings) -> list[str]:
-    return [lit.strip() for lit, _ in _template_parts(settings.template) if lit.strip()]
-
-
-def required_texts(settings: SpeechSettings) -> list[str]:
-    """Everything a voice pack must be able to say for calls under these settings."""
-    windows = [window_zh(n) for n in range(1, settings.max_window + 1)]
-    return list(dict.fromkeys([*_literals(settings), *LETTERS, *DIGITS_ZH, *windows]))
-
-
-def pack_texts(settings: SpeechSettings) -> list[str]:
-    """The fewest clips that cover `required_texts`: windows are composed of 十, 百 and digits."""
-    numerals = sorted({c for n in range(1, settings.max_window + 1) for c in window_zh(n)})
-    extra = [c for c in numerals if c not in DIGITS_ZH]
-    return list(dict.fromkeys([*_literals(settings), *LETTERS, *DIGITS_ZH, *extra]))
 
 
 @dataclass(frozen=True)

@@ -62,31 +62,48 @@ class TtsWorker:
         process.stdout.close()
 
     def _request(self, request: dict[str, str]) -> Any:
-        process = self._running()
+        message = json.dumps(request).encode() + b"\n"
+        # poll() cannot promise the worker will answer: it can die at any moment after, and a
+        # killed worker is not reaped (poll() still says running) until its engine thread has
+        # exited too. A worker that ends without answering is replaced and asked once more.
+        for attempt in (1, 2):
+            process = self._running()
+            line = self._exchange(process, message)
+            if line:
+                break
+            self.close(grace=0)  # reaps it, so its exit code is known
+            log.warning(
+                "the speech worker exited (code %s) without answering%s",
+                process.returncode,
+                "; asking a new one" if attempt == 1 else "",
+            )
+        else:
+            raise SpeechError(
+                f"the speech worker exited (code {process.returncode}) twice without answering; "
+                "it restarts on the next call"
+            )
+        reply = json.loads(line)
+        if not reply["ok"]:
+            raise SpeechError(f"speech synthesis failed: {reply['error']}")
+        return reply["value"]
+
+    def _exchange(self, process: subprocess.Popen[bytes], message: bytes) -> bytes:
+        """Send one request and wait for its reply line; b"" if the worker ended first."""
         assert process.stdin is not None
         try:
-            process.stdin.write(json.dumps(request).encode() + b"\n")
+            process.stdin.write(message)
             process.stdin.flush()
-            line = self._replies.get(timeout=self._timeout)
+        except OSError as exc:  # a broken pipe: the worker is gone or going
+            log.debug("speech worker pipe failed: %r", exc)
+            return b""
+        try:
+            return self._replies.get(timeout=self._timeout)
         except queue.Empty:
             self.close(grace=0)  # stuck (a runAndWait with nothing to say never returns)
             raise SpeechError(
                 f"the speech worker did not answer within {self._timeout:g} s; "
                 "it restarts on the next call"
             ) from None
-        except OSError as exc:
-            line = b""
-            log.warning("speech worker pipe failed: %r", exc)
-        if not line:
-            code = process.poll()
-            self.close(grace=0)
-            raise SpeechError(
-                f"the speech worker exited (code {code}); it restarts on the next call"
-            )
-        reply = json.loads(line)
-        if not reply["ok"]:
-            raise SpeechError(f"speech synthesis failed: {reply['error']}")
-        return reply["value"]
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:

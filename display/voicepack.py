@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from display.phrases import pack_texts, required_texts
+from display.speech_settings import DEFAULT_TEMPLATE, SpeechSettings
+
 MANIFEST = "pack.toml"
 PACK_FORMAT = 1
 SAMPLE_WIDTH = 2  # bytes: 16-bit PCM is the only format we join
@@ -290,9 +293,6 @@ def build(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # speech imports this module, so the command line imports speech late to avoid a cycle.
-    from display.speech import DEFAULT_TEMPLATE, SpeechSettings, pack_texts, required_texts
-
     parser = argparse.ArgumentParser(prog="python -m display.voicepack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for command, help_text in (("build", "generate a pack with espeak-ng"), ("check", "validate")):

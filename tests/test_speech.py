@@ -9,25 +9,24 @@ import signal
 import subprocess
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from display.speech import (
-    AUDIO_NAME,
+from display.phrases import (
     DIGITS_ZH,
-    Speaker,
-    SpeechError,
-    SpeechSettings,
     call_phrases,
     call_segments,
     speak_number_en,
     speak_number_zh,
     window_zh,
 )
+from display.speech import AUDIO_NAME, Speaker
+from display.speech_settings import SpeechSettings
+from display.tts import SpeechError
 from display.voicepack import VoicePack, read_clip
 
 SHIPPED_PACK = Path(__file__).resolve().parent.parent / "display" / "voicepacks" / "espeak-cmn"
@@ -271,6 +270,18 @@ def test_the_cache_keeps_only_the_newest_calls(tmp_path: Path) -> None:
     assert len(cached) <= 5
 
 
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout:g} s for {what}"
+        time.sleep(0.005)
+
+
+def _process_state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
 def _speech_workers() -> list[int]:
     pids = []
     for proc in Path("/proc").iterdir():
@@ -291,8 +302,20 @@ def test_a_killed_speech_worker_is_replaced(tmp_path: Path) -> None:
     with Speaker(SpeechSettings(), tmp_path) as speaker:
         (worker,) = set(_speech_workers()) - others
         os.kill(worker, signal.SIGKILL)
-        while Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-            time.sleep(0.01)  # dead, and not yet reaped by its Popen
+        # Dead, and not yet reaped by its Popen (a zombie main thread; its engine thread may
+        # still be exiting, so the worker can still look alive to poll()).
+        wait_until(lambda: _process_state(worker) == "Z", 10, f"worker {worker} to die")
         assert 2.0 <= read_clip(call(speaker, "F001", 2)).seconds <= 6.0
+        assert len(set(_speech_workers()) - others) == 1
+    assert set(_speech_workers()) == others
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_as_a_call_comes_is_replaced_for_that_call(tmp_path: Path) -> None:
+    others = set(_speech_workers())
+    with Speaker(SpeechSettings(), tmp_path) as speaker:
+        (worker,) = set(_speech_workers()) - others
+        os.kill(worker, signal.SIGKILL)  # no waiting: the call finds it dying, still unreaped
+        assert 2.0 <= read_clip(call(speaker, "F002", 2)).seconds <= 6.0
         assert len(set(_speech_workers()) - others) == 1
     assert set(_speech_workers()) == others
